@@ -1,0 +1,52 @@
+# Trechter developer loop. `make run` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
+
+.PHONY: run test lint format bench system-deps messages clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dev]'
+	@rm -f $(VENV)/.installed-* && touch $@
+
+## run: install, migrate SQLite, load the seed agenda if the database is empty, serve on http://127.0.0.1:8000
+run: $(STAMP)
+	TRECHTER_DEBUG=$${TRECHTER_DEBUG:-1} $(VENV)/bin/trechter run $(ADDR)
+
+## test: install what the tests need (Python deps; as root Debian's chromium) and run the whole suite
+test: $(STAMP) system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Debian's chromium for the end-to-end tests (Playwright cannot download browsers here).
+system-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	  else echo "tests/e2e need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	fi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/ruff check .
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/vocabulary.py
+	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## bench: benchmark harness; prints figures and ratios against a baseline measured in the same run
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+## messages: refresh and compile the Dutch and English translations (needs gettext)
+messages: $(STAMP)
+	cd trechter && TRECHTER_DEBUG=1 ../$(PY) ../manage.py makemessages -l nl -l en --no-obsolete
+	cd trechter && TRECHTER_DEBUG=1 ../$(PY) ../manage.py compilemessages
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,38 @@
+"""The `trechter` command line: our own commands, and every Django management command.
+
+trechter run [ADDR:PORT]     migrate, load the seed if empty, serve (default 127.0.0.1:8000)
+trechter load-seed           validate and load the seed data set (idempotent)
+trechter agenda [--lang en]  print the overview table of section 2.1
+trechter check [--strict]    integrity report of the stored agenda
+trechter django-check        Django's own system check
+trechter <django command>    e.g. migrate, createsuperuser, shell
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+ALIASES = {
+    "run": "serve",
+    "load-seed": "load_seed",
+    "agenda": "agenda",
+    "check": "integrity",
+    "django-check": "check",
+}
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "trechter.settings")
+    from django.core.management import execute_from_command_line
+
+    if not args or args[0] in ("-h", "--help"):
+        print(__doc__)
+        return
+    command = ALIASES.get(args[0], args[0])
+    execute_from_command_line(["trechter", command, *args[1:]])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from trechter.funding import models
+
+
+@admin.register(models.Instrument)
+class InstrumentAdmin(admin.ModelAdmin):
+    list_display = ["name", "acronym", "level", "trl_from", "trl_to", "key"]
+    list_filter = ["level"]
+    search_fields = ["name", "name_en", "acronym", "key", "notes_nl"]
