@@ -6,11 +6,13 @@ from pathlib import Path
 import pytest
 import yaml
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection
 
+from tests.factories import empty_database
 from trechter.actors.models import Organisation, Person
 from trechter.agenda.models import Party, Proposal, Theme
+from trechter.assessment.models import CriterionFinding
 from trechter.seed import actions
 from trechter.seed.dataset import DATA_DIR, SeedError, read_dataset
 
@@ -23,14 +25,6 @@ def _row_counts() -> dict[str, int]:
         for model in apps.get_models()
         if model._meta.app_label in {"actors", "agenda", "funding", "assessment"}
     }
-
-
-def _empty_database() -> None:
-    for model in reversed(apps.get_models()):
-        if model._meta.app_label in {"assessment", "agenda", "funding", "actors"}:
-            model._default_manager.all().delete()
-    Organisation.objects.update(parent=None)
-    Organisation.objects.all().delete()
 
 
 def test_seed_rows_match_the_data_set() -> None:
@@ -54,7 +48,7 @@ def test_load_seed_twice_changes_nothing() -> None:
 
 
 def test_load_seed_into_empty_database_then_again_is_stable() -> None:
-    _empty_database()
+    empty_database()
     first = actions.load_seed()
     counts = _row_counts()
     second = actions.load_seed()
@@ -76,7 +70,7 @@ def test_load_seed_restores_an_edited_seed_record() -> None:
 
 
 def test_malformed_data_set_writes_nothing(tmp_path: Path) -> None:
-    _empty_database()
+    empty_database()
     folder = tmp_path / "data"
     shutil.copytree(DATA_DIR, folder)
     path = folder / "themes" / "lsh.yaml"
@@ -92,21 +86,31 @@ def test_malformed_data_set_writes_nothing(tmp_path: Path) -> None:
     assert all(n == 0 for n in _row_counts().values())
 
 
-def test_failure_half_way_rolls_back_everything(tmp_path: Path) -> None:
-    """A record that passes the schema but not the model (name too long) fails late: the
-    organisations written before it must be rolled back with it."""
-    _empty_database()
-    folder = tmp_path / "data"
-    shutil.copytree(DATA_DIR, folder)
-    (folder / "zz_late.yaml").write_text(
-        "organisations:\n  - {key: zz-late, name: " + "x" * 301 + ", side: NL, country: NL, type: sme, source: t}\n",
-        encoding="utf-8",
-    )
+def _fail_inserts_into(table: str) -> None:
+    """Inject a fault at the database boundary: every INSERT into `table` raises."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                f"CREATE TRIGGER fail_insert BEFORE INSERT ON {table} BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
+        else:
+            cursor.execute(
+                "CREATE FUNCTION fail_insert() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$"
+                " LANGUAGE plpgsql"
+            )
+            cursor.execute(
+                f"CREATE TRIGGER fail_insert BEFORE INSERT ON {table} FOR EACH ROW EXECUTE FUNCTION fail_insert()"
+            )
 
-    with pytest.raises(ValidationError) as info:
-        actions.load_seed(folder=folder)
 
-    assert "name" in info.value.message_dict
+def test_failure_half_way_rolls_back_everything() -> None:
+    """The criterion findings are written last: a fault there must undo every row before it."""
+    empty_database()
+    _fail_inserts_into(CriterionFinding._meta.db_table)
+
+    with pytest.raises(DatabaseError, match="injected"):
+        actions.load_seed()
+
     assert all(n == 0 for n in _row_counts().values())
 
 
@@ -115,7 +119,9 @@ def test_load_seed_command_reports_place_and_exits_nonzero(tmp_path: Path) -> No
     shutil.copytree(DATA_DIR, folder)
     (folder / "bad.yaml").write_text("people:\n  - {key: Bad Key, name: X, source: s}\n", encoding="utf-8")
 
-    with pytest.raises(CommandError, match=r"bad.yaml: people\[0\]: key: String should match pattern"):
+    with pytest.raises(
+        CommandError, match=r"bad.yaml: people\[0\] \(key 'Bad Key'\): key: String should match pattern"
+    ):
         call_command("load_seed", folder=folder)
 
 

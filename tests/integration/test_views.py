@@ -6,6 +6,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
+from tests.factories import empty_database
 from trechter.agenda.models import Agenda, Proposal, Theme
 
 pytestmark = pytest.mark.django_db
@@ -40,9 +41,7 @@ def test_language_switch_keeps_the_page(client: Client) -> None:
 
 
 def test_home_without_agenda_shows_empty_state(client: Client) -> None:
-    Proposal.objects.all().delete()
-    Theme.objects.all().delete()
-    Agenda.objects.all().delete()
+    empty_database()
     html = client.get("/en/").content.decode()
     assert "No agenda loaded yet" in html
     assert "trechter load-seed" in html

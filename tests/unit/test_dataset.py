@@ -60,13 +60,13 @@ def test_wrong_encoding_is_reported(data_copy: Path) -> None:
 
 
 def test_duplicate_key_names_both_places(data_copy: Path) -> None:
-    (data_copy / "dupe.yaml").write_text(
+    (data_copy / "zz_dupe.yaml").write_text(
         "organisations:\n  - {key: tno, name: TNO bis, side: NL, country: NL, type: rto, source: x}\n",
         encoding="utf-8",
     )
     problems = _problems(data_copy)
     assert problems == [
-        "dupe.yaml: organisations[0] (key 'tno'): key 'tno' already declared at "
+        "zz_dupe.yaml: organisations[0] (key 'tno'): key 'tno' already declared at "
         "organisations/common.yaml: organisations[0] (key 'tno')"
     ]
 

@@ -22,7 +22,7 @@ class Organisation(models.Model):
         "self", verbose_name=_("part of"), null=True, blank=True, on_delete=models.PROTECT, related_name="units"
     )
     note = models.TextField(_("note"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -71,7 +71,7 @@ class Person(models.Model):
         related_name="people",
     )
     function = models.CharField(_("function"), max_length=300, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("person")
@@ -88,7 +88,7 @@ class Group(models.Model):
     name_nl = models.CharField(_("name (Dutch)"), max_length=300)
     name_en = models.CharField(_("name (English)"), max_length=300)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
     members: models.ManyToManyField[Person, Membership] = models.ManyToManyField(
         Person, through="Membership", related_name="groups"
     )
@@ -127,14 +127,14 @@ class Membership(models.Model):
 class Meeting(models.Model):
     key = models.SlugField(_("key"), max_length=80, unique=True, help_text=KEY_HELP)
     held_on = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
     group = models.ForeignKey(Group, verbose_name=_("group"), on_delete=models.PROTECT, related_name="meetings")
-    title_nl = models.CharField(_("title (Dutch)"), max_length=300)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
+    title_nl = models.CharField(_("title (Dutch)"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     host = models.ForeignKey(
         Organisation, verbose_name=_("host"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
     participants: models.ManyToManyField[Person, MeetingParticipant] = models.ManyToManyField(
         Person, through="MeetingParticipant", related_name="meetings"
     )

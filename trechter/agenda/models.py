@@ -56,7 +56,7 @@ class Agenda(models.Model):
     presented_on = models.DateField(_("presented on"))
     introduction_nl = models.TextField(_("introduction (Dutch)"))
     conclusions_nl = models.JSONField(_("conclusions (Dutch)"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("agenda")
@@ -74,7 +74,7 @@ class Theme(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200)
     aim_nl = models.TextField(_("aim (Dutch)"))
     aim_en = models.TextField(_("aim (English)"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("theme")
@@ -94,7 +94,7 @@ class ThemeLead(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=vocabulary.LEAD_ROLES)
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="theme_leads")
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("theme lead")
@@ -116,7 +116,7 @@ class SubPriority(models.Model):
     title_nl = models.CharField(_("title (Dutch)"), max_length=300)
     title_en = models.CharField(_("title (English)"), max_length=300)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("sub-priority")
@@ -134,7 +134,7 @@ class CrossThemeTopic(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     themes = models.ManyToManyField(Theme, related_name="cross_theme_topics")
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("cross-theme topic")
@@ -174,7 +174,7 @@ class Proposal(TrlRangeFields):
     planned_start = models.CharField(
         _("planned start"), max_length=10, blank=True, help_text=_("YYYY, YYYY-MM or YYYY-MM-DD")
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("proposal")
@@ -196,7 +196,7 @@ class Proposal(TrlRangeFields):
             ),
             models.CheckConstraint(
                 name="proposal_budget_per_year_has_years",
-                condition=Q(budget_per_year_min_eur__isnull=True) | Q(budget_years__gte=1),
+                condition=Q(budget_per_year_min_eur__isnull=True) | Q(budget_years__isnull=False, budget_years__gte=1),
             ),
             models.CheckConstraint(
                 name="proposal_planned_start_format",
@@ -262,7 +262,7 @@ class Activity(TrlRangeFields):
     text_nl = models.TextField(_("text (Dutch)"))
     text_en = models.TextField(_("text (English)"), blank=True)
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="activities")
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("activity")
@@ -281,7 +281,7 @@ class ThemeActor(TrlRangeFields):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="theme_roles")
     note_nl = models.TextField(_("note (Dutch)"), blank=True)
     value_chain = models.JSONField(_("value-chain stages"), default=list, blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("theme actor")
@@ -300,7 +300,7 @@ class FunnelQuestion(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), unique=True)
     text_nl = models.TextField(_("question (Dutch)"))
     text_en = models.TextField(_("question (English)"))
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("funnel question")
@@ -318,7 +318,7 @@ class FunnelAnswer(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=1)
     text_nl = models.TextField(_("answer (Dutch)"))
     text_en = models.TextField(_("answer (English)"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("funnel answer")
@@ -336,7 +336,7 @@ class TrlLevel(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), unique=True, validators=TRL_VALIDATORS)
     text_nl = models.TextField(_("description (Dutch)"))
     text_en = models.TextField(_("description (English)"))
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("TRL level")

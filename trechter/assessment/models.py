@@ -18,7 +18,7 @@ class Criterion(models.Model):
     order = models.PositiveSmallIntegerField(_("order"))
     text_nl = models.TextField(_("text (Dutch)"))
     text_en = models.TextField(_("text (English)"))
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("criterion")
@@ -40,7 +40,7 @@ class CriteriaAssessment(models.Model):
     title_nl = models.CharField(_("title (Dutch)"), max_length=300)
     assessed_on = models.DateField(_("assessed on"), null=True, blank=True)
     assessed_by = models.CharField(_("assessed by"), max_length=300)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("criteria assessment")

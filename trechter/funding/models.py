@@ -17,7 +17,7 @@ class Instrument(TrlRangeFields):
     acronym = models.CharField(_("acronym"), max_length=50, blank=True)
     level = models.CharField(_("level"), max_length=20, choices=vocabulary.INSTRUMENT_LEVELS)
     notes_nl = models.TextField(_("notes (Dutch)"), blank=True)
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("funding instrument")

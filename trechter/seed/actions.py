@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.utils import translation
 
 from trechter.actors.models import (
     Group,
@@ -53,8 +54,9 @@ class LoadResult:
     deleted: dict[str, int] = field(default_factory=dict)
 
     def count(self, bucket: dict[str, int], model: type[models.Model], n: int = 1) -> None:
-        name = model._meta.verbose_name_plural
-        bucket[str(name)] = bucket.get(str(name), 0) + n
+        with translation.override("en"):  # stable keys for callers, whatever the active language
+            name = str(model._meta.verbose_name_plural)
+        bucket[name] = bucket.get(name, 0) + n
 
     @property
     def changed(self) -> bool:
@@ -250,7 +252,7 @@ def _load_meetings(
             {"key": r.key},
             {
                 "held_on": r.held_on,
-                "place": r.place,
+                "place": r.place or "",
                 "group": groups[r.group],
                 "title_nl": r.title_nl,
                 "title_en": r.title_en or "",

@@ -17,6 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+# Bounded texts: the same limits as the database columns (trechter/*/models.py).
+Short = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
 Trl = Annotated[int, Field(ge=1, le=9)]
 Euros = Annotated[int, Field(ge=0)]
 
@@ -139,7 +144,7 @@ class TrlRange(Record):
     trl_from: Trl
     trl_to: Trl
     basis: TrlBasis = TrlBasis.STATED
-    note: Text | None = None
+    note: Line | None = None
 
     @model_validator(mode="after")
     def _ordered(self) -> TrlRange:
@@ -152,15 +157,15 @@ class TrlRange(Record):
 
 class Organisation(Record):
     key: Key
-    name: Text
-    aliases: list[Text] = []
+    name: Title
+    aliases: list[Title] = []
     side: Side
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
     type: OrganisationType
-    city: Text | None = None
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)] | None = None
     parent: Key | None = None
     note: Text | None = None
-    source: Text
+    source: Line
 
     @model_validator(mode="after")
     def _side_matches_country(self) -> Organisation:
@@ -174,26 +179,26 @@ class Organisation(Record):
 
 class Person(Record):
     key: Key
-    name: Text
+    name: Name
     organisation: Key | None = None
-    function: Text | None = None
-    source: Text
+    function: Title | None = None
+    source: Line
 
 
 class Membership(Record):
     person: Key
     organisation: Key | None = None  # the organisation the person represents in the group
-    role: Text | None = None
+    role: Name | None = None
 
 
 class Group(Record):
     key: Key
     kind: GroupKind
-    name_nl: Text
-    name_en: Text
+    name_nl: Title
+    name_en: Title
     description_nl: Text | None = None
     members: list[Membership] = []
-    source: Text
+    source: Line
 
 
 class ThemeLead(Record):
@@ -201,7 +206,7 @@ class ThemeLead(Record):
     role: LeadRole
     organisation: Key | None = None
     person: Key | None = None
-    source: Text
+    source: Line
 
     @model_validator(mode="after")
     def _someone(self) -> ThemeLead:
@@ -212,22 +217,22 @@ class ThemeLead(Record):
 
 class SubPriority(Record):
     key: Key
-    title_nl: Text
-    title_en: Text
+    title_nl: Title
+    title_en: Title
     description_nl: Text | None = None
-    source: Text
+    source: Line
 
 
 class Theme(Record):
     key: Key
     order: Annotated[int, Field(ge=1)]
-    name_nl: Text
-    name_en: Text
+    name_nl: Name
+    name_en: Name
     aim_nl: Text
     aim_en: Text | None = None
     leads: list[ThemeLead] = []
     sub_priorities: list[SubPriority] = []
-    source: Text
+    source: Line
 
 
 class Budget(Record):
@@ -236,7 +241,7 @@ class Budget(Record):
     years: Annotated[int, Field(ge=1, le=50)] | None = None
     total_min_eur: Euros | None = None
     total_max_eur: Euros | None = None
-    text_nl: Text  # the seed's own words, e.g. "3 à 4 miljoen euro benodigd budget"
+    text_nl: Line  # the seed's own words, e.g. "3 à 4 miljoen euro benodigd budget"
 
     @model_validator(mode="after")
     def _ranges(self) -> Budget:
@@ -254,13 +259,13 @@ class Budget(Record):
 class Party(Record):
     organisation: Key
     role: PartyRole
-    note: Text | None = None
+    note: Line | None = None
 
 
 class ProposalInstrument(Record):
     instrument: Key
     state: InstrumentState
-    note: Text | None = None
+    note: Line | None = None
 
 
 PLANNED_START = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-\d{2})?)?$")
@@ -273,10 +278,10 @@ class Proposal(Record):
     other_themes: list[Key] = []
     sub_priority: Key | None = None
     parent: Key | None = None
-    overview_label_nl: Text | None = None  # the exact wording in the table of section 2.1, if listed there
+    overview_label_nl: Title | None = None  # the exact wording in the table of section 2.1, if listed there
     overview_order: Annotated[int, Field(ge=1)] | None = None
-    title_nl: Text
-    title_en: Text | None = None
+    title_nl: Title
+    title_en: Title | None = None
     summary_nl: Text | None = None
     summary_en: Text | None = None
     trl: TrlRange | None = None
@@ -287,7 +292,7 @@ class Proposal(Record):
     planned_start: str | None = None  # "2017", "2017-03" or "2017-03-01"
     parties: list[Party] = []
     instruments: list[ProposalInstrument] = []
-    source: Text
+    source: Line
 
     @field_validator("planned_start")
     @classmethod
@@ -316,7 +321,7 @@ class Activity(Record):
     text_nl: Text
     text_en: Text | None = None
     organisations: list[Key] = []
-    source: Text
+    source: Line
 
 
 class Actor(Record):
@@ -327,7 +332,7 @@ class Actor(Record):
     note_nl: Text | None = None
     trl: TrlRange | None = None
     value_chain: list[ValueChainStage] = []
-    source: Text
+    source: Line
 
 
 class FunnelQuestion(Record):
@@ -335,7 +340,7 @@ class FunnelQuestion(Record):
     order: Annotated[int, Field(ge=1)]
     text_nl: Text
     text_en: Text
-    source: Text
+    source: Line
 
 
 class FunnelAnswer(Record):
@@ -344,46 +349,46 @@ class FunnelAnswer(Record):
     band: Band
     text_nl: Text
     text_en: Text | None = None
-    source: Text
+    source: Line
 
 
 class CrossThemeTopic(Record):
     key: Key
-    title_nl: Text
-    title_en: Text
+    title_nl: Title
+    title_en: Title
     description_nl: Text | None = None
     themes: Annotated[list[Key], Field(min_length=2)]
-    source: Text
+    source: Line
 
 
 class Instrument(Record):
     key: Key
-    name: Text
-    name_en: Text | None = None
-    acronym: Text | None = None
+    name: Title
+    name_en: Title | None = None
+    acronym: Short | None = None
     level: InstrumentLevel
     trl: TrlRange | None = None
     notes_nl: Text | None = None
-    source: Text
+    source: Line
 
 
 class Meeting(Record):
     key: Key
     held_on: datetime.date
-    place: Text
+    place: Name | None = None  # None where the seed does not say
     group: Key
-    title_nl: Text
-    title_en: Text | None = None
+    title_nl: Line
+    title_en: Line | None = None
     host: Key | None = None
     participants: list[Membership] = []
-    source: Text
+    source: Line
 
 
 class TrlLevel(Record):
     level: Trl
     text_nl: Text
     text_en: Text
-    source: Text
+    source: Line
 
 
 class Criterion(Record):
@@ -392,7 +397,7 @@ class Criterion(Record):
     order: Annotated[int, Field(ge=1)]
     text_nl: Text
     text_en: Text
-    source: Text
+    source: Line
 
 
 class CriterionFinding(Record):
@@ -405,20 +410,20 @@ class CriteriaAssessment(Record):
     key: Key
     subject_theme: Key | None = None
     subject_topic: Key | None = None
-    title_nl: Text
+    title_nl: Title
     assessed_on: datetime.date | None = None
-    assessed_by: Text
+    assessed_by: Title
     findings: list[CriterionFinding]
-    source: Text
+    source: Line
 
 
 class AgendaInfo(Record):
-    title_nl: Text
-    title_en: Text
+    title_nl: Title
+    title_en: Title
     presented_on: datetime.date
     introduction_nl: Text
     conclusions_nl: list[Text] = []
-    source: Text
+    source: Line
 
 
 class SeedFile(Record):
