@@ -155,6 +155,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "trechter" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
 
 SESSION_COOKIE_HTTPONLY = True

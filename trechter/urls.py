@@ -1,8 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from trechter.agenda import views as agenda_views
+
+admin.site.site_header = _("Trechter administration")
+admin.site.site_title = _("Trechter administration")
+admin.site.index_title = _("Agenda data")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),

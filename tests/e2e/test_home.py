@@ -26,3 +26,9 @@ def test_keyboard_user_reaches_content_and_language_switch(page: Page, site: str
     page.goto(site + "/nl/")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
+
+
+def test_stylesheet_is_served_and_applied(page: Page, site: str) -> None:
+    page.goto(site + "/en/")
+    brand_colour = page.get_by_role("link", name="Trechter").evaluate("el => getComputedStyle(el).color")
+    assert brand_colour == "rgb(11, 95, 165)"

@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from trechter.agenda.models import Proposal
+
 pytestmark = pytest.mark.django_db
 
 TABLE = yaml.safe_load((Path(__file__).parent.parent / "data" / "section_2_1.yaml").read_text(encoding="utf-8"))
@@ -50,3 +52,6 @@ def test_agenda_text_table_shows_every_entry_in_its_column(call) -> None:  # typ
 def test_agenda_in_english_uses_english_theme_names(call) -> None:  # type: ignore[no-untyped-def]
     rows = json.loads(call("agenda", "--json", "--lang", "en"))
     assert rows[3]["name"] == "Photonics"
+    photonics = Proposal.objects.get(theme__key="photonics", kind="cooperation", overview_order=1)
+    assert rows[3]["cooperation"] == [photonics.title_en]
+    assert photonics.title_en and photonics.title_en != photonics.overview_label_nl

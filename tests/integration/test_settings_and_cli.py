@@ -46,14 +46,17 @@ def test_console_script_migrates_loads_and_prints_the_agenda(tmp_path: Path) -> 
     assert run("migrate", "-v0").returncode == 0
     loaded = run("load-seed")
     again = run("load-seed")
-    agenda = run("agenda", "--lang", "en")
+    agenda = run("agenda")
+    agenda_en = run("agenda", "--lang", "en")
     check = run("check")
 
     assert loaded.returncode == 0, loaded.stderr
     assert "Seed data set loaded." in loaded.stdout
     assert "nothing changed" in again.stdout
-    assert agenda.stdout.startswith("Theme")
+    assert agenda.stdout.startswith("Thema")
     assert "Geïntegreerde Fotonica" in agenda.stdout
+    assert agenda_en.stdout.startswith("Theme")
+    assert "Photonics" in agenda_en.stdout
     assert check.returncode == 0 and "finding(s)." in check.stdout
     assert (tmp_path / "trechter.sqlite3").exists()
 

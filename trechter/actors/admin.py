@@ -17,18 +17,21 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [AliasInline]
 
 
+class MembershipInline(admin.TabularInline):
+    model = models.Membership
+    extra = 0
+    autocomplete_fields = ["person", "organisation", "group"]
+
+
 @admin.register(models.Person)
 class PersonAdmin(admin.ModelAdmin):
+    """A person's roles show as memberships: stakeholder group, core group, workshops, jury."""
+
     list_display = ["name", "key", "organisation", "function"]
     list_select_related = ["organisation"]
     search_fields = ["name", "key", "organisation__name"]
     autocomplete_fields = ["organisation"]
-
-
-class MembershipInline(admin.TabularInline):
-    model = models.Membership
-    extra = 0
-    autocomplete_fields = ["person", "organisation"]
+    inlines = [MembershipInline]
 
 
 @admin.register(models.Group)

@@ -94,8 +94,9 @@ class Group(models.Model):
     )
 
     class Meta:
-        verbose_name = _("group")
-        verbose_name_plural = _("groups")
+        # Not "group": the admin lists Django's permission groups beside it.
+        verbose_name = _("consultation group")
+        verbose_name_plural = _("consultation groups")
         ordering = ["name_nl"]
 
     def __str__(self) -> str:

@@ -17,6 +17,8 @@ class OverviewRow:
     theme_en: str
     cooperation: list[str]
     projects: list[str]
+    cooperation_en: list[str]  # English titles where the data has them, else the Dutch label
+    projects_en: list[str]
 
 
 def overview_table() -> list[OverviewRow]:
@@ -26,16 +28,22 @@ def overview_table() -> list[OverviewRow]:
     """
     listed = Proposal.objects.filter(overview_order__isnull=False).order_by("overview_order")
     themes = Theme.objects.order_by("order").prefetch_related(Prefetch("proposals", queryset=listed, to_attr="listed"))
-    return [
-        OverviewRow(
-            theme_key=theme.key,
-            theme_nl=theme.name_nl,
-            theme_en=theme.name_en,
-            cooperation=[p.overview_label_nl for p in theme.listed if p.kind == "cooperation"],  # type: ignore[attr-defined]
-            projects=[p.overview_label_nl for p in theme.listed if p.kind == "project"],  # type: ignore[attr-defined]
+    rows = []
+    for theme in themes:
+        cooperation = [p for p in theme.listed if p.kind == "cooperation"]  # type: ignore[attr-defined]
+        projects = [p for p in theme.listed if p.kind == "project"]  # type: ignore[attr-defined]
+        rows.append(
+            OverviewRow(
+                theme_key=theme.key,
+                theme_nl=theme.name_nl,
+                theme_en=theme.name_en,
+                cooperation=[p.overview_label_nl for p in cooperation],
+                projects=[p.overview_label_nl for p in projects],
+                cooperation_en=[p.title_en or p.overview_label_nl for p in cooperation],
+                projects_en=[p.title_en or p.overview_label_nl for p in projects],
+            )
         )
-        for theme in themes
-    ]
+    return rows
 
 
 @dataclass

@@ -64,26 +64,43 @@ class LoadResult:
 
 
 class _Writer:
-    """Upserts rows by their natural key and records what changed."""
+    """Upserts rows by their natural key and records what changed.
+
+    Each model's rows are read once into an index keyed by the lookup fields, so a load
+    costs one SELECT per model and one write per changed row, not a query per record.
+    """
 
     def __init__(self, result: LoadResult):
         self.result = result
         self.created: set[tuple[type[models.Model], Any]] = set()
+        self.indexes: dict[tuple[type[models.Model], tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
+
+    def _index(self, model: type[M], fields: tuple[str, ...]) -> dict[tuple[Any, ...], M]:
+        if (model, fields) not in self.indexes:
+            attnames = [model._meta.get_field(f).attname for f in fields]
+            self.indexes[(model, fields)] = {
+                tuple(getattr(obj, a) for a in attnames): obj for obj in model._default_manager.all()
+            }
+        return self.indexes[(model, fields)]
 
     def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-        obj = model._default_manager.filter(**lookup).first()
+        fields = tuple(sorted(lookup))
+        index = self._index(model, fields)
+        index_key = tuple(_plain(lookup[f]) for f in fields)
+        obj = index.get(index_key)
         if obj is None:
             obj = model(**lookup, **values)
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            self._clean(obj)
             obj.save()
+            index[index_key] = obj
             self.created.add((model, obj.pk))
             self.result.count(self.result.created, model)
             return obj
-        changed = [name for name, value in values.items() if _field_value(obj, name) != _comparable(value)]
+        changed = [name for name, value in values.items() if _stored(obj, name) != _plain(value)]
         if changed:
             for name in changed:
                 setattr(obj, name, values[name])
-            obj.full_clean(validate_unique=False, validate_constraints=False)
+            self._clean(obj)
             obj.save(update_fields=changed)
             if (model, obj.pk) not in self.created:  # a second pass over a new row is part of its creation
                 self.result.count(self.result.updated, model)
@@ -91,28 +108,39 @@ class _Writer:
             self.result.count(self.result.unchanged, model)
         return obj
 
+    @staticmethod
+    def _clean(obj: models.Model) -> None:
+        """Field validation (lengths, choices); foreign keys were checked by the data set and
+        validating them here would cost a query each. Constraints are the database's job."""
+        relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
+
     def prune(self, queryset: models.QuerySet[Any], keep_ids: Iterable[int]) -> None:
         """Delete the rows of `queryset` (children of seed records) that the data set no longer has."""
-        stale = queryset.exclude(pk__in=list(keep_ids))
-        n = stale.count()
+        _, per_model = queryset.exclude(pk__in=list(keep_ids)).delete()
+        n = per_model.get(queryset.model._meta.label, 0)
         if n:
-            stale.delete()
             self.result.count(self.result.deleted, queryset.model, n)
+            for model, fields in list(self.indexes):
+                if model is queryset.model:
+                    del self.indexes[(model, fields)]
 
     def set_m2m(self, manager: Any, objects: list[models.Model]) -> None:
+        """Make the links of `manager` exactly `objects`; counted as changed links of the owner."""
         current = set(manager.values_list("pk", flat=True))
         wanted = {o.pk for o in objects}
         if current != wanted:
             manager.set(objects)
-            self.result.count(self.result.updated, manager.model)
+            if (type(manager.instance), manager.instance.pk) not in self.created:
+                self.result.count(self.result.updated, manager.through)
 
 
-def _field_value(obj: models.Model, name: str) -> Any:
-    value = getattr(obj, name)
-    return value.pk if isinstance(value, models.Model) else value
+def _stored(obj: models.Model, name: str) -> Any:
+    """The stored value of field `name`, a foreign key as its id (no query)."""
+    return getattr(obj, obj._meta.get_field(name).attname)
 
 
-def _comparable(value: Any) -> Any:
+def _plain(value: Any) -> Any:
     return value.pk if isinstance(value, models.Model) else value
 
 
@@ -375,9 +403,10 @@ def _load_proposals(
 ) -> None:
     records: list[schema.Proposal] = dataset.records("proposals")
     proposals: dict[str, Proposal] = {}
+    subs = {(sub.theme_id, sub.key): sub for sub in SubPriority.objects.all()}
     for r in records:
         theme = themes[r.theme]
-        sub = SubPriority.objects.get(theme=theme, key=r.sub_priority) if r.sub_priority else None
+        sub = subs[(theme.pk, r.sub_priority)] if r.sub_priority else None
         proposals[r.key] = writer.upsert(
             Proposal,
             {"key": r.key},

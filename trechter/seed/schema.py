@@ -125,16 +125,6 @@ class LeadRole(StrEnum):
     PENHOLDER = "penholder"  # penhouder
 
 
-class PersonRoleKind(StrEnum):
-    STAKEHOLDER_MEMBER = "stakeholder_member"
-    CORE_MEMBER = "core_member"
-    THEME_LEAD = "theme_lead"
-    PENHOLDER = "penholder"
-    JURY = "jury"
-    COORDINATOR = "coordinator"
-    CONTACT = "contact"
-
-
 class TrlBasis(StrEnum):
     STATED = "stated"  # the seed gives the TRLs for this item
     INFERRED = "inferred"  # read from context (its section's TRL band, "pilootlijnen", …); say why in `note`

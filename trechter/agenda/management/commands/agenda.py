@@ -11,7 +11,9 @@ class Command(BaseCommand):
     help = "Print the overview table: themes × cooperation proposals × project proposals (section 2.1)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--lang", choices=["nl", "en"], default="nl", help="language of the theme names")
+        parser.add_argument(
+            "--lang", choices=["nl", "en"], default="nl", help="nl: the table's own words; en: English titles"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON instead of a text table")
 
     def handle(self, *args: Any, lang: str, json: bool, **options: Any) -> None:
@@ -29,8 +31,8 @@ class Command(BaseCommand):
         self.stdout.write("  ".join("-" * w for w in widths))
         for row in rows:
             theme = row.theme_nl if lang == "nl" else row.theme_en
-            left = _bullets(row.cooperation, widths[1])
-            right = _bullets(row.projects, widths[2])
+            left = _bullets(row.cooperation if lang == "nl" else row.cooperation_en, widths[1])
+            right = _bullets(row.projects if lang == "nl" else row.projects_en, widths[2])
             name = textwrap.wrap(theme, widths[0])
             for i in range(max(len(left), len(right), len(name))):
                 cells = [lines[i] if i < len(lines) else "" for lines in (name, left, right)]
@@ -56,8 +58,8 @@ def _json(rows: list[queries.OverviewRow], lang: str) -> str:
         {
             "theme": row.theme_key,
             "name": row.theme_nl if lang == "nl" else row.theme_en,
-            "cooperation": row.cooperation,
-            "projects": row.projects,
+            "cooperation": row.cooperation if lang == "nl" else row.cooperation_en,
+            "projects": row.projects if lang == "nl" else row.projects_en,
         }
         for row in rows
     ]
