@@ -55,3 +55,8 @@ def test_seed_has_no_invalid_trl_and_no_missing_source() -> None:
     assert report.checks["invalid TRL ranges"] == []
     assert report.checks["proposals without source"] == []
     assert report.checks["organisations without side"] == []
+
+
+def test_project_without_parties_is_reported_as_such() -> None:
+    _project("nobody", trl_from=4, trl_to=4)
+    assert "nobody: no parties named" in queries.integrity_report().checks[ONE_SIDED]

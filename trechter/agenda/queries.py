@@ -105,7 +105,9 @@ def _one_sided_projects() -> list[str]:
             parties.extend(child.parties.all())
         sides = {party.organisation.side for party in parties}
         missing = [side for side in ("NL", "VL") if side not in sides]
-        if missing:
+        if not parties:
+            found.append(f"{project.key}: no parties named")
+        elif missing:
             found.append(f"{project.key}: no party from {' or '.join(missing)}")
     return found
 

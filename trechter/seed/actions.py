@@ -53,9 +53,12 @@ class LoadResult:
     unchanged: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
 
-    def count(self, bucket: dict[str, int], model: type[models.Model], n: int = 1) -> None:
-        with translation.override("en"):  # stable keys for callers, whatever the active language
-            name = str(model._meta.verbose_name_plural)
+    def count(self, bucket: dict[str, int], model: type[models.Model] | str, n: int = 1) -> None:
+        if isinstance(model, str):
+            name = model
+        else:
+            with translation.override("en"):  # stable keys for callers, whatever the active language
+                name = str(model._meta.verbose_name_plural)
         bucket[name] = bucket.get(name, 0) + n
 
     @property
@@ -131,8 +134,9 @@ class _Writer:
         wanted = {o.pk for o in objects}
         if current != wanted:
             manager.set(objects)
-            if (type(manager.instance), manager.instance.pk) not in self.created:
-                self.result.count(self.result.updated, manager.through)
+            owner = type(manager.instance)
+            if (owner, manager.instance.pk) not in self.created:
+                self.result.count(self.result.updated, f"{owner._meta.model_name} links")
 
 
 def _stored(obj: models.Model, name: str) -> Any:
