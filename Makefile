@@ -32,7 +32,7 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/vocabulary.py
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/vocabulary.py trechter/agenda/queries.py trechter/settings.py
 	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

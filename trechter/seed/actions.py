@@ -80,7 +80,7 @@ class _Writer:
 
     def _index(self, model: type[M], fields: tuple[str, ...]) -> dict[tuple[Any, ...], M]:
         if (model, fields) not in self.indexes:
-            attnames = [model._meta.get_field(f).attname for f in fields]
+            attnames = [_attname(model, f) for f in fields]
             self.indexes[(model, fields)] = {
                 tuple(getattr(obj, a) for a in attnames): obj for obj in model._default_manager.all()
             }
@@ -139,9 +139,16 @@ class _Writer:
                 self.result.count(self.result.updated, f"{owner._meta.model_name} links")
 
 
+def _attname(model: type[models.Model], name: str) -> str:
+    """The column attribute of field `name`: `theme_id` for the foreign key `theme`."""
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{model.__name__}.{name} is not a concrete field"
+    return field.attname
+
+
 def _stored(obj: models.Model, name: str) -> Any:
     """The stored value of field `name`, a foreign key as its id (no query)."""
-    return getattr(obj, obj._meta.get_field(name).attname)
+    return getattr(obj, _attname(type(obj), name))
 
 
 def _plain(value: Any) -> Any:
