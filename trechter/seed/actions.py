@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import models, transaction
-from django.utils import translation
+from django.db import transaction
 
 from trechter.actors.models import (
     Group,
@@ -38,121 +35,9 @@ from trechter.assessment.models import CriteriaAssessment, Criterion, CriterionF
 from trechter.funding.models import Instrument
 from trechter.seed import schema
 from trechter.seed.dataset import DATA_DIR, Dataset, read_dataset
+from trechter.seed.writer import LoadResult, Writer
 
 AGENDA_KEY = "nl-vl-high-tech-2016"
-
-M = TypeVar("M", bound=models.Model)
-
-
-@dataclass
-class LoadResult:
-    """Rows created, updated and deleted per model; `unchanged` counts rows already equal."""
-
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-    deleted: dict[str, int] = field(default_factory=dict)
-
-    def count(self, bucket: dict[str, int], model: type[models.Model] | str, n: int = 1) -> None:
-        if isinstance(model, str):
-            name = model
-        else:
-            with translation.override("en"):  # stable keys for callers, whatever the active language
-                name = str(model._meta.verbose_name_plural)
-        bucket[name] = bucket.get(name, 0) + n
-
-    @property
-    def changed(self) -> bool:
-        return any(self.created.values()) or any(self.updated.values()) or any(self.deleted.values())
-
-
-class _Writer:
-    """Upserts rows by their natural key and records what changed.
-
-    Each model's rows are read once into an index keyed by the lookup fields, so a load
-    costs one SELECT per model and one write per changed row, not a query per record.
-    """
-
-    def __init__(self, result: LoadResult):
-        self.result = result
-        self.created: set[tuple[type[models.Model], Any]] = set()
-        self.indexes: dict[tuple[type[models.Model], tuple[str, ...]], dict[tuple[Any, ...], Any]] = {}
-
-    def _index(self, model: type[M], fields: tuple[str, ...]) -> dict[tuple[Any, ...], M]:
-        if (model, fields) not in self.indexes:
-            attnames = [_attname(model, f) for f in fields]
-            self.indexes[(model, fields)] = {
-                tuple(getattr(obj, a) for a in attnames): obj for obj in model._default_manager.all()
-            }
-        return self.indexes[(model, fields)]
-
-    def upsert(self, model: type[M], lookup: dict[str, Any], values: dict[str, Any]) -> M:
-        fields = tuple(sorted(lookup))
-        index = self._index(model, fields)
-        index_key = tuple(_plain(lookup[f]) for f in fields)
-        obj = index.get(index_key)
-        if obj is None:
-            obj = model(**lookup, **values)
-            self._clean(obj)
-            obj.save()
-            index[index_key] = obj
-            self.created.add((model, obj.pk))
-            self.result.count(self.result.created, model)
-            return obj
-        changed = [name for name, value in values.items() if _stored(obj, name) != _plain(value)]
-        if changed:
-            for name in changed:
-                setattr(obj, name, values[name])
-            self._clean(obj)
-            obj.save(update_fields=changed)
-            if (model, obj.pk) not in self.created:  # a second pass over a new row is part of its creation
-                self.result.count(self.result.updated, model)
-        elif (model, obj.pk) not in self.created:
-            self.result.count(self.result.unchanged, model)
-        return obj
-
-    @staticmethod
-    def _clean(obj: models.Model) -> None:
-        """Field validation (lengths, choices); foreign keys were checked by the data set and
-        validating them here would cost a query each. Constraints are the database's job."""
-        relations = [f.name for f in obj._meta.concrete_fields if f.is_relation]
-        obj.full_clean(exclude=relations, validate_unique=False, validate_constraints=False)
-
-    def prune(self, queryset: models.QuerySet[Any], keep_ids: Iterable[int]) -> None:
-        """Delete the rows of `queryset` (children of seed records) that the data set no longer has."""
-        _, per_model = queryset.exclude(pk__in=list(keep_ids)).delete()
-        n = per_model.get(queryset.model._meta.label, 0)
-        if n:
-            self.result.count(self.result.deleted, queryset.model, n)
-            for model, fields in list(self.indexes):
-                if model is queryset.model:
-                    del self.indexes[(model, fields)]
-
-    def set_m2m(self, manager: Any, objects: list[models.Model]) -> None:
-        """Make the links of `manager` exactly `objects`; counted as changed links of the owner."""
-        current = set(manager.values_list("pk", flat=True))
-        wanted = {o.pk for o in objects}
-        if current != wanted:
-            manager.set(objects)
-            owner = type(manager.instance)
-            if (owner, manager.instance.pk) not in self.created:
-                self.result.count(self.result.updated, f"{owner._meta.model_name} links")
-
-
-def _attname(model: type[models.Model], name: str) -> str:
-    """The column attribute of field `name`: `theme_id` for the foreign key `theme`."""
-    field = model._meta.get_field(name)
-    assert isinstance(field, models.Field), f"{model.__name__}.{name} is not a concrete field"
-    return field.attname
-
-
-def _stored(obj: models.Model, name: str) -> Any:
-    """The stored value of field `name`, a foreign key as its id (no query)."""
-    return getattr(obj, _attname(type(obj), name))
-
-
-def _plain(value: Any) -> Any:
-    return value.pk if isinstance(value, models.Model) else value
 
 
 def _trl(rng: schema.TrlRange | None) -> dict[str, Any]:
@@ -175,7 +60,7 @@ def load_seed(*, folder: Path = DATA_DIR) -> LoadResult:
     """
     dataset = read_dataset(folder)
     result = LoadResult()
-    writer = _Writer(result)
+    writer = Writer(result)
     orgs = _load_organisations(dataset, writer)
     people = _load_people(dataset, writer, orgs)
     groups = _load_groups(dataset, writer, orgs, people)
@@ -205,7 +90,7 @@ def load_seed(*, folder: Path = DATA_DIR) -> LoadResult:
     return result
 
 
-def _load_organisations(dataset: Dataset, writer: _Writer) -> dict[str, Organisation]:
+def _load_organisations(dataset: Dataset, writer: Writer) -> dict[str, Organisation]:
     records: list[schema.Organisation] = dataset.records("organisations")
     orgs: dict[str, Organisation] = {}
     for r in records:
@@ -223,17 +108,16 @@ def _load_organisations(dataset: Dataset, writer: _Writer) -> dict[str, Organisa
             },
         )
     for r in records:  # second pass: parents may be declared later in the set
-        parent = orgs[r.parent] if r.parent else None
-        writer.upsert(Organisation, {"key": r.key}, {"parent": parent})
-        kept = [
-            writer.upsert(OrganisationAlias, {"organisation": orgs[r.key], "name": alias}, {}).pk
-            for alias in dict.fromkeys(r.aliases)
-        ]
-        writer.prune(OrganisationAlias.objects.filter(organisation=orgs[r.key]), kept)
+        writer.upsert(Organisation, {"key": r.key}, {"parent": orgs[r.parent] if r.parent else None})
+    writer.sync(
+        OrganisationAlias,
+        OrganisationAlias.objects.filter(organisation__in=orgs.values()),
+        (({"organisation": orgs[r.key], "name": alias}, {}) for r in records for alias in dict.fromkeys(r.aliases)),
+    )
     return orgs
 
 
-def _load_people(dataset: Dataset, writer: _Writer, orgs: dict[str, Organisation]) -> dict[str, Person]:
+def _load_people(dataset: Dataset, writer: Writer, orgs: dict[str, Organisation]) -> dict[str, Person]:
     return {
         r.key: writer.upsert(
             Person,
@@ -250,11 +134,12 @@ def _load_people(dataset: Dataset, writer: _Writer, orgs: dict[str, Organisation
 
 
 def _load_groups(
-    dataset: Dataset, writer: _Writer, orgs: dict[str, Organisation], people: dict[str, Person]
+    dataset: Dataset, writer: Writer, orgs: dict[str, Organisation], people: dict[str, Person]
 ) -> dict[str, Group]:
+    records: list[schema.Group] = dataset.records("groups")
     groups: dict[str, Group] = {}
-    for r in dataset.records("groups"):
-        group = writer.upsert(
+    for r in records:
+        groups[r.key] = writer.upsert(
             Group,
             {"key": r.key},
             {
@@ -265,28 +150,32 @@ def _load_groups(
                 "source": r.source,
             },
         )
-        kept = [
-            writer.upsert(
-                Membership,
-                {"group": group, "person": people[m.person]},
+    writer.sync(
+        Membership,
+        Membership.objects.filter(group__in=groups.values()),
+        (
+            (
+                {"group": groups[r.key], "person": people[m.person]},
                 {"organisation": orgs[m.organisation] if m.organisation else None, "role": m.role or ""},
-            ).pk
+            )
+            for r in records
             for m in r.members
-        ]
-        writer.prune(Membership.objects.filter(group=group), kept)
-        groups[r.key] = group
+        ),
+    )
     return groups
 
 
 def _load_meetings(
     dataset: Dataset,
-    writer: _Writer,
+    writer: Writer,
     orgs: dict[str, Organisation],
     people: dict[str, Person],
     groups: dict[str, Group],
 ) -> None:
-    for r in dataset.records("meetings"):
-        meeting = writer.upsert(
+    records: list[schema.Meeting] = dataset.records("meetings")
+    meetings: dict[str, Meeting] = {}
+    for r in records:
+        meetings[r.key] = writer.upsert(
             Meeting,
             {"key": r.key},
             {
@@ -299,18 +188,21 @@ def _load_meetings(
                 "source": r.source,
             },
         )
-        kept = [
-            writer.upsert(
-                MeetingParticipant,
-                {"meeting": meeting, "person": people[p.person]},
+    writer.sync(
+        MeetingParticipant,
+        MeetingParticipant.objects.filter(meeting__in=meetings.values()),
+        (
+            (
+                {"meeting": meetings[r.key], "person": people[p.person]},
                 {"organisation": orgs[p.organisation] if p.organisation else None},
-            ).pk
+            )
+            for r in records
             for p in r.participants
-        ]
-        writer.prune(MeetingParticipant.objects.filter(meeting=meeting), kept)
+        ),
+    )
 
 
-def _load_agenda(dataset: Dataset, writer: _Writer) -> Agenda | None:
+def _load_agenda(dataset: Dataset, writer: Writer) -> Agenda | None:
     info = dataset.agenda
     if info is None:  # only a data set without themes may lack it (checked by read_dataset)
         return None
@@ -330,14 +222,15 @@ def _load_agenda(dataset: Dataset, writer: _Writer) -> Agenda | None:
 
 def _load_themes(
     dataset: Dataset,
-    writer: _Writer,
+    writer: Writer,
     agenda: Agenda | None,
     orgs: dict[str, Organisation],
     people: dict[str, Person],
 ) -> dict[str, Theme]:
+    records: list[schema.Theme] = dataset.records("themes")
     themes: dict[str, Theme] = {}
-    for r in dataset.records("themes"):
-        theme = writer.upsert(
+    for r in records:
+        themes[r.key] = writer.upsert(
             Theme,
             {"key": r.key},
             {
@@ -350,25 +243,30 @@ def _load_themes(
                 "source": r.source,
             },
         )
-        kept = [
-            writer.upsert(
-                ThemeLead,
+    writer.sync(
+        ThemeLead,
+        ThemeLead.objects.filter(theme__in=themes.values()),
+        (
+            (
                 {
-                    "theme": theme,
+                    "theme": themes[r.key],
                     "side": lead.side.value,
                     "role": lead.role.value,
                     "organisation": orgs[lead.organisation] if lead.organisation else None,
                     "person": people[lead.person] if lead.person else None,
                 },
                 {"source": lead.source},
-            ).pk
+            )
+            for r in records
             for lead in r.leads
-        ]
-        writer.prune(ThemeLead.objects.filter(theme=theme), kept)
-        kept = [
-            writer.upsert(
-                SubPriority,
-                {"theme": theme, "key": sub.key},
+        ),
+    )
+    writer.sync(
+        SubPriority,
+        SubPriority.objects.filter(theme__in=themes.values()),
+        (
+            (
+                {"theme": themes[r.key], "key": sub.key},
                 {
                     "order": index,
                     "title_nl": sub.title_nl,
@@ -376,11 +274,11 @@ def _load_themes(
                     "description_nl": sub.description_nl or "",
                     "source": sub.source,
                 },
-            ).pk
+            )
+            for r in records
             for index, sub in enumerate(r.sub_priorities, start=1)
-        ]
-        writer.prune(SubPriority.objects.filter(theme=theme), kept)
-        themes[r.key] = theme
+        ),
+    )
     return themes
 
 
@@ -407,7 +305,7 @@ def _budget(b: schema.Budget | None) -> dict[str, Any]:
 
 def _load_proposals(
     dataset: Dataset,
-    writer: _Writer,
+    writer: Writer,
     themes: dict[str, Theme],
     orgs: dict[str, Organisation],
     instruments: dict[str, Instrument],
@@ -440,30 +338,36 @@ def _load_proposals(
                 **_budget(r.budget),
             },
         )
-    for r in records:  # second pass: parents and links
+    for r in records:  # second pass: parents may be declared later in the set
         proposal = writer.upsert(Proposal, {"key": r.key}, {"parent": proposals[r.parent] if r.parent else None})
         writer.set_m2m(proposal.other_themes, [themes[k] for k in r.other_themes])
-        kept = [
-            writer.upsert(
-                Party,
-                {"proposal": proposal, "organisation": orgs[p.organisation]},
+    writer.sync(
+        Party,
+        Party.objects.filter(proposal__in=proposals.values()),
+        (
+            (
+                {"proposal": proposals[r.key], "organisation": orgs[p.organisation]},
                 {"role": p.role.value, "note": p.note or ""},
-            ).pk
+            )
+            for r in records
             for p in r.parties
-        ]
-        writer.prune(Party.objects.filter(proposal=proposal), kept)
-        kept = [
-            writer.upsert(
-                ProposalInstrument,
-                {"proposal": proposal, "instrument": instruments[i.instrument]},
+        ),
+    )
+    writer.sync(
+        ProposalInstrument,
+        ProposalInstrument.objects.filter(proposal__in=proposals.values()),
+        (
+            (
+                {"proposal": proposals[r.key], "instrument": instruments[i.instrument]},
                 {"state": i.state.value, "note": i.note or ""},
-            ).pk
+            )
+            for r in records
             for i in r.instruments
-        ]
-        writer.prune(ProposalInstrument.objects.filter(proposal=proposal), kept)
+        ),
+    )
 
 
-def _load_funnel(dataset: Dataset, writer: _Writer, themes: dict[str, Theme], orgs: dict[str, Organisation]) -> None:
+def _load_funnel(dataset: Dataset, writer: Writer, themes: dict[str, Theme], orgs: dict[str, Organisation]) -> None:
     for r in dataset.records("activities"):
         activity = writer.upsert(
             Activity,
@@ -479,18 +383,16 @@ def _load_funnel(dataset: Dataset, writer: _Writer, themes: dict[str, Theme], or
             },
         )
         writer.set_m2m(activity.organisations, [orgs[k] for k in dict.fromkeys(r.organisations)])
-    _sync_per_theme(
-        writer,
+    writer.sync(
         ThemeActor,
-        themes,
-        dataset.records("actors"),
-        lambda r: {"theme": themes[r.theme], "organisation": orgs[r.organisation]},
-        lambda r: {
-            "note_nl": r.note_nl or "",
-            "value_chain": _stages(r.value_chain),
-            "source": r.source,
-            **_trl(r.trl),
-        },
+        ThemeActor.objects.filter(theme__in=themes.values()),
+        (
+            (
+                {"theme": themes[r.theme], "organisation": orgs[r.organisation]},
+                {"note_nl": r.note_nl or "", "value_chain": _stages(r.value_chain), "source": r.source, **_trl(r.trl)},
+            )
+            for r in dataset.records("actors")
+        ),
     )
     questions = {
         r.key: writer.upsert(
@@ -507,32 +409,19 @@ def _load_funnel(dataset: Dataset, writer: _Writer, themes: dict[str, Theme], or
         slots[slot] = slots.get(slot, 0) + 1
         return {"theme": themes[r.theme], "question": questions[r.question], "band": r.band.value, "order": slots[slot]}
 
-    _sync_per_theme(
-        writer,
+    writer.sync(
         FunnelAnswer,
-        themes,
-        dataset.records("funnel_answers"),
-        answer_lookup,
-        lambda r: {"text_nl": r.text_nl, "text_en": r.text_en or "", "source": r.source},
+        FunnelAnswer.objects.filter(theme__in=themes.values()),
+        (
+            (answer_lookup(r), {"text_nl": r.text_nl, "text_en": r.text_en or "", "source": r.source})
+            for r in dataset.records("funnel_answers")
+        ),
     )
     for r in dataset.records("trl_levels"):
         writer.upsert(TrlLevel, {"level": r.level}, {"text_nl": r.text_nl, "text_en": r.text_en, "source": r.source})
 
 
-def _sync_per_theme(
-    writer: _Writer,
-    model: type[M],
-    themes: dict[str, Theme],
-    records: list[Any],
-    lookup: Callable[[Any], dict[str, Any]],
-    values: Callable[[Any], dict[str, Any]],
-) -> None:
-    """Upsert `records` and delete the rows of the data set's themes that it no longer has."""
-    kept = [writer.upsert(model, lookup(r), values(r)).pk for r in records]
-    writer.prune(model._default_manager.filter(theme__in=themes.values()), kept)
-
-
-def _load_topics(dataset: Dataset, writer: _Writer, themes: dict[str, Theme]) -> dict[str, CrossThemeTopic]:
+def _load_topics(dataset: Dataset, writer: Writer, themes: dict[str, Theme]) -> dict[str, CrossThemeTopic]:
     topics: dict[str, CrossThemeTopic] = {}
     for r in dataset.records("cross_theme_topics"):
         topic = writer.upsert(
@@ -551,7 +440,7 @@ def _load_topics(dataset: Dataset, writer: _Writer, themes: dict[str, Theme]) ->
 
 
 def _load_criteria(
-    dataset: Dataset, writer: _Writer, themes: dict[str, Theme], topics: dict[str, CrossThemeTopic]
+    dataset: Dataset, writer: Writer, themes: dict[str, Theme], topics: dict[str, CrossThemeTopic]
 ) -> None:
     records: list[schema.Criterion] = dataset.records("criteria")
     criteria = {
@@ -564,25 +453,30 @@ def _load_criteria(
     }
     for r in records:
         writer.upsert(Criterion, {"key": r.key}, {"parent": criteria[r.parent] if r.parent else None})
-    for r in dataset.records("criteria_assessments"):
-        assessment = writer.upsert(
+    assessment_records: list[schema.CriteriaAssessment] = dataset.records("criteria_assessments")
+    assessments: dict[str, CriteriaAssessment] = {}
+    for a in assessment_records:
+        assessments[a.key] = writer.upsert(
             CriteriaAssessment,
-            {"key": r.key},
+            {"key": a.key},
             {
-                "subject_theme": themes[r.subject_theme] if r.subject_theme else None,
-                "subject_topic": topics[r.subject_topic] if r.subject_topic else None,
-                "title_nl": r.title_nl,
-                "assessed_on": r.assessed_on,
-                "assessed_by": r.assessed_by,
-                "source": r.source,
+                "subject_theme": themes[a.subject_theme] if a.subject_theme else None,
+                "subject_topic": topics[a.subject_topic] if a.subject_topic else None,
+                "title_nl": a.title_nl,
+                "assessed_on": a.assessed_on,
+                "assessed_by": a.assessed_by,
+                "source": a.source,
             },
         )
-        kept = [
-            writer.upsert(
-                CriterionFinding,
-                {"assessment": assessment, "criterion": criteria[f.criterion]},
+    writer.sync(
+        CriterionFinding,
+        CriterionFinding.objects.filter(assessment__in=assessments.values()),
+        (
+            (
+                {"assessment": assessments[a.key], "criterion": criteria[f.criterion]},
                 {"present": f.present, "note_nl": f.note_nl or ""},
-            ).pk
-            for f in r.findings
-        ]
-        writer.prune(CriterionFinding.objects.filter(assessment=assessment), kept)
+            )
+            for a in assessment_records
+            for f in a.findings
+        ),
+    )
