@@ -1,8 +1,6 @@
 """Reading the data set: the built-in one is valid; a broken one is refused with the place named."""
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -93,9 +91,3 @@ def test_criteria_cycle_is_reported(data_copy: Path) -> None:
 def test_missing_trl_level_is_reported(data_copy: Path) -> None:
     _edit(data_copy / "reference.yaml", lambda d: d.update(trl_levels=d["trl_levels"][:8]))
     assert _problems(data_copy) == ["trl_levels: levels [9] are missing (all nine are needed)"]
-
-
-def test_dataset_module_does_not_import_django() -> None:
-    code = "import sys, trechter.seed.dataset; print('django' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.strip() == "False"
