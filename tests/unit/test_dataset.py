@@ -91,3 +91,14 @@ def test_criteria_cycle_is_reported(data_copy: Path) -> None:
 def test_missing_trl_level_is_reported(data_copy: Path) -> None:
     _edit(data_copy / "reference.yaml", lambda d: d.update(trl_levels=d["trl_levels"][:8]))
     assert _problems(data_copy) == ["trl_levels: levels [9] are missing (all nine are needed)"]
+
+
+def test_yaml_aliases_are_refused(data_copy: Path) -> None:
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n"
+    (data_copy / "bomb.yaml").write_text(bomb, encoding="utf-8")
+    assert _problems(data_copy) == ["bomb.yaml: line 2, column 8: not valid YAML (aliases (*name) are not allowed)"]
+
+
+def test_oversized_file_is_refused(data_copy: Path) -> None:
+    (data_copy / "huge.yaml").write_text("# " + "x" * 5_000_001, encoding="utf-8")
+    assert _problems(data_copy) == ["huge.yaml: larger than 5 MB; split it into several files"]

@@ -24,6 +24,7 @@ from trechter.seed import schema
 DATA_DIR = Path(__file__).parent / "data"
 # libyaml's safe loader when PyYAML was built with it: ten times faster, same errors.
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+MAX_FILE_BYTES = 5_000_000  # the largest chapter file is ~150 kB
 
 # Sections whose records carry a `key` unique across the whole data set.
 KEYED_SECTIONS = (
@@ -97,10 +98,24 @@ def _format_loc(section_records: list[Any], loc: tuple[Any, ...]) -> str:
     return f"{head}: {rest}" if rest else head
 
 
+def _read_yaml(text: str) -> Any:
+    """Parse `text`, refusing aliases: the data set needs none, and nested aliases ("billion
+    laughs") would make validation walk an exponentially large document."""
+    for event in yaml.parse(text, Loader=SAFE_LOADER):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            raise yaml.MarkedYAMLError(problem="aliases (*name) are not allowed", problem_mark=mark)
+    return yaml.load(text, Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
+
+
 def _parse_file(path: Path, root: Path) -> tuple[schema.SeedFile | None, list[str]]:
     name = path.relative_to(root).as_posix()
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
+        if path.stat().st_size > MAX_FILE_BYTES:
+            return None, [f"{name}: larger than {MAX_FILE_BYTES // 1_000_000} MB; split it into several files"]
+        raw = _read_yaml(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        return None, [f"{name}: cannot be read ({error.strerror})"]
     except UnicodeDecodeError as error:
         return None, [f"{name}: not UTF-8 ({error.reason} at byte {error.start})"]
     except yaml.YAMLError as error:
