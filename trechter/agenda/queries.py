@@ -26,7 +26,11 @@ def overview_table() -> list[OverviewRow]:
 
     One query for the themes and one for the listed proposals, whatever the number of themes.
     """
-    listed = Proposal.objects.filter(overview_order__isnull=False).order_by("overview_order")
+    listed = (
+        Proposal.objects.filter(overview_order__isnull=False)
+        .only("theme_id", "kind", "overview_order", "overview_label_nl", "title_en")
+        .order_by("overview_order")
+    )
     themes = Theme.objects.order_by("order").prefetch_related(Prefetch("proposals", queryset=listed, to_attr="listed"))
     rows = []
     for theme in themes:
