@@ -1,6 +1,11 @@
 """`trechter check` finds what the database cannot forbid."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
+from django.db import connection
+from django.db.models import CheckConstraint
 
 from trechter.actors.models import Organisation
 from trechter.agenda import queries
@@ -60,3 +65,38 @@ def test_seed_has_no_invalid_trl_and_no_missing_source() -> None:
 def test_project_without_parties_is_reported_as_such() -> None:
     _project("nobody", trl_from=4, trl_to=4)
     assert "nobody: no parties named" in queries.integrity_report().checks[ONE_SIDED]
+
+
+@contextmanager
+def _constraints_off() -> Iterator[None]:
+    """Write what the check constraints forbid, as a database restored from elsewhere might
+    hold: SQLite ignores CHECKs on request; PostgreSQL drops them inside the test transaction."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA ignore_check_constraints = ON")
+            try:
+                yield
+            finally:
+                cursor.execute("PRAGMA ignore_check_constraints = OFF")
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # ALTER TABLE refuses pending FK checks
+            for model in (Proposal, Organisation):
+                for constraint in model._meta.constraints:
+                    if isinstance(constraint, CheckConstraint):
+                        cursor.execute(f'ALTER TABLE {model._meta.db_table} DROP CONSTRAINT "{constraint.name}"')
+            yield
+
+
+def test_invalid_trl_ranges_are_reported() -> None:
+    reversed_ = _project("reversed", trl_from=4, trl_to=6)
+    half = _project("half", trl_from=4, trl_to=6)
+    with _constraints_off():
+        Proposal.objects.filter(pk=reversed_.pk).update(trl_from=7, trl_to=3)
+        Proposal.objects.filter(pk=half.pk).update(trl_to=None)
+    assert queries.integrity_report().checks["invalid TRL ranges"] == ["half: TRL 4–None", "reversed: TRL 7–3"]
+
+
+def test_organisation_without_side_is_reported() -> None:
+    with _constraints_off():
+        Organisation.objects.filter(key="tno").update(side="")
+    assert queries.integrity_report().checks["organisations without side"] == ["tno"]

@@ -16,10 +16,17 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+class _NoAliases(yaml.SafeDumper):
+    """Write repeated objects out in full: the reader refuses YAML aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=_NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def _problems(folder: Path) -> list[str]:
@@ -102,3 +109,22 @@ def test_yaml_aliases_are_refused(data_copy: Path) -> None:
 def test_oversized_file_is_refused(data_copy: Path) -> None:
     (data_copy / "huge.yaml").write_text("# " + "x" * 5_000_001, encoding="utf-8")
     assert _problems(data_copy) == ["huge.yaml: larger than 5 MB; split it into several files"]
+
+
+def test_repeated_child_rows_are_reported_not_merged(data_copy: Path) -> None:
+    def repeat(d: dict) -> None:
+        d["actors"].append(dict(d["actors"][0]))
+        d["proposals"][0]["instruments"] = [{"instrument": "mit", "state": "candidate"}] * 2
+
+    _edit(data_copy / "themes" / "energy.yaml", repeat)
+    _edit(
+        data_copy / "groups.yaml",
+        lambda d: d["groups"][0]["members"].append(dict(d["groups"][0]["members"][0])),
+    )
+    problems = _problems(data_copy)
+    assert len(problems) == 3
+    assert any(
+        p.startswith("groups.yaml: groups[0]") and ": members: " in p and "listed 2 times" in p for p in problems
+    )
+    assert any(": instruments: 'mit' listed 2 times" in p for p in problems)
+    assert any(p.startswith("actors: theme and organisation: ('energy', ") for p in problems)

@@ -90,3 +90,8 @@ def test_keys_are_lower_case_slugs(key: str) -> None:
 def test_cross_theme_topic_needs_two_themes() -> None:
     data = {"key": "t", "title_nl": "t", "title_en": "t", "themes": ["energy"], "source": "s"}
     assert _errors(schema.CrossThemeTopic, data)[0][0] == ("themes",)
+
+
+def test_criteria_assessment_needs_a_subject() -> None:
+    data = {"key": "a", "title_nl": "t", "assessed_by": "x", "findings": [], "source": "s"}
+    assert "names its subject" in _errors(schema.CriteriaAssessment, data)[0][1]

@@ -124,7 +124,7 @@ def _load_people(dataset: Dataset, writer: Writer, orgs: dict[str, Organisation]
             {"key": r.key},
             {
                 "name": r.name,
-                "organisation": orgs.get(r.organisation) if r.organisation else None,
+                "organisation": orgs[r.organisation] if r.organisation else None,
                 "function": r.function or "",
                 "source": r.source,
             },

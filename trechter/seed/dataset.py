@@ -194,6 +194,11 @@ def _refs(place: str, field_name: str, keys: Iterable[str | None], known: dict[s
             yield f"{place}: {field_name}: unknown {kind} '{key}'"
 
 
+def _repeated(place: str, field_name: str, keys: Iterable[Any], what: str = "listed") -> list[str]:
+    """Report each key that occurs more than once: the loader would silently merge them."""
+    return [f"{place}: {field_name}: {key!r} {what} {n} times" for key, n in Counter(keys).items() if n > 1]
+
+
 def _cycles(items: list[Located], parent_of: dict[str, str | None], kind: str) -> Iterator[str]:
     for item in items:
         seen = {item.record.key}
@@ -229,6 +234,7 @@ def check_references(dataset: Dataset) -> list[str]:
         problems += _refs(item.place, "organisation", [item.record.organisation], orgs, "organisation")
     for section, attr in (("groups", "members"), ("meetings", "participants")):
         for item in sections.get(section, []):
+            problems += _repeated(item.place, attr, (m.person for m in getattr(item.record, attr)))
             for i, member in enumerate(getattr(item.record, attr)):
                 problems += _refs(item.place, f"{attr}[{i}].person", [member.person], people, "person")
                 problems += _refs(item.place, f"{attr}[{i}].organisation", [member.organisation], orgs, "organisation")
@@ -239,10 +245,16 @@ def check_references(dataset: Dataset) -> list[str]:
         for i, lead in enumerate(item.record.leads):
             problems += _refs(item.place, f"leads[{i}].organisation", [lead.organisation], orgs, "organisation")
             problems += _refs(item.place, f"leads[{i}].person", [lead.person], people, "person")
-        sub_keys = Counter(s.key for s in item.record.sub_priorities)
-        problems += [f"{item.place}: sub_priorities: key '{k}' used twice" for k, n in sub_keys.items() if n > 1]
-    theme_orders = Counter(t.order for t in themes.values())
-    problems += [f"themes: order {o} used by {n} themes" for o, n in theme_orders.items() if n > 1]
+        problems += _repeated(item.place, "sub_priorities", (s.key for s in item.record.sub_priorities), "used")
+        problems += _repeated(
+            item.place, "leads", ((x.side, x.role, x.organisation, x.person) for x in item.record.leads)
+        )
+    problems += _repeated("themes", "order", (t.order for t in themes.values()), "used")
+    problems += _repeated("funnel_questions", "order", (q.order for q in questions.values()), "used")
+    problems += _repeated("criteria", "order", ((c.parent, c.order) for c in criteria.values()), "used")
+    problems += _repeated(
+        "actors", "theme and organisation", ((a.theme, a.organisation) for a in dataset.records("actors"))
+    )
 
     problems += _check_proposals(dataset, themes, proposals, orgs, instruments)
     for item in sections.get("activities", []):
@@ -265,6 +277,7 @@ def check_references(dataset: Dataset) -> list[str]:
         record = item.record
         problems += _refs(item.place, "subject_theme", [record.subject_theme], themes, "theme")
         problems += _refs(item.place, "subject_topic", [record.subject_topic], topics, "cross-theme topic")
+        problems += _repeated(item.place, "findings", (f.criterion for f in record.findings))
         for i, finding in enumerate(record.findings):
             problems += _refs(item.place, f"findings[{i}].criterion", [finding.criterion], criteria, "criterion")
     return problems
@@ -291,8 +304,8 @@ def _check_proposals(
         known_subs = {s.key for s in themes[p.theme].sub_priorities} if p.theme in themes else set()
         if p.sub_priority and p.theme in themes and p.sub_priority not in known_subs:
             problems.append(f"{item.place}: sub_priority: theme '{p.theme}' has no sub-priority '{p.sub_priority}'")
-        party_keys = Counter(x.organisation for x in p.parties)
-        problems += [f"{item.place}: parties: '{k}' listed {n} times" for k, n in party_keys.items() if n > 1]
+        problems += _repeated(item.place, "parties", (x.organisation for x in p.parties))
+        problems += _repeated(item.place, "instruments", (x.instrument for x in p.instruments))
         if p.overview_order is not None:
             slot = (p.theme, p.kind.value, p.overview_order)
             if slot in overview_slots:

@@ -406,6 +406,12 @@ class CriteriaAssessment(Record):
     findings: list[CriterionFinding]
     source: Line
 
+    @model_validator(mode="after")
+    def _has_subject(self) -> CriteriaAssessment:
+        if not (self.subject_theme or self.subject_topic):
+            raise ValueError("an assessment names its subject: subject_theme, subject_topic or both")
+        return self
+
 
 class AgendaInfo(Record):
     title_nl: Title

@@ -14,11 +14,10 @@ M = TypeVar("M", bound=models.Model)
 
 @dataclass
 class LoadResult:
-    """Rows created, updated and deleted per model; `unchanged` counts rows already equal."""
+    """Rows created, updated and deleted per model (rows already equal are not counted)."""
 
     created: dict[str, int] = field(default_factory=dict)
     updated: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
     deleted: dict[str, int] = field(default_factory=dict)
 
     def count(self, bucket: dict[str, int], model: type[models.Model] | str, n: int = 1) -> None:
@@ -75,8 +74,6 @@ class Writer:
             obj.save(update_fields=changed)
             if (model, obj.pk) not in self.created:  # a second pass over a new row is part of its creation
                 self.result.count(self.result.updated, model)
-        elif (model, obj.pk) not in self.created:
-            self.result.count(self.result.unchanged, model)
         return obj
 
     @staticmethod
