@@ -32,7 +32,7 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/vocabulary.py trechter/agenda/queries.py trechter/settings.py
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py
 	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
@@ -40,8 +40,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 ## bench: benchmark harness; prints figures and ratios against a baseline measured in the same run
+# bench/run.py: seed and query figures; bench/pages.py: page latency under load on the production server
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/pages.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)

@@ -7,6 +7,8 @@ Each figure is the median of N runs on a fresh SQLite file in a temporary folder
   baseline: parsing the same YAML files only.
 - load (empty DB) and reload (idempotent, nothing changes); baseline: validate.
 - front page and `trechter agenda` (JSON); baseline: the /healthz request (one SELECT 1).
+
+`make bench` then runs bench/pages.py: page latency under concurrent load on the production server.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ trechter run [ADDR:PORT]     migrate, load the seed if empty, serve (default 127
 trechter load-seed           validate and load the seed data set (idempotent)
 trechter agenda [--lang en]  print the overview table of section 2.1
 trechter check [--strict]    integrity report of the stored agenda
+trechter role grant|revoke|list USER ROLE [--theme KEY]
+                             roles: member, theme_lead (with --theme), core_group, jury
+trechter demo-users --password PW   one account per role (development only)
 trechter django-check        Django's own system check
 trechter <django command>    e.g. migrate, createsuperuser, shell
 """
@@ -19,6 +22,7 @@ ALIASES = {
     "agenda": "agenda",
     "check": "integrity",
     "django-check": "check",
+    "demo-users": "demo_users",
 }
 
 

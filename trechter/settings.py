@@ -70,15 +70,24 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "rules.apps.AutodiscoverRulesConfig",
+    "simple_history",
+    "template_partials",
+    "django_htmx",
+    "trechter.accounts",
     "trechter.actors",
     "trechter.agenda",
     "trechter.funding",
     "trechter.assessment",
     "trechter.seed",
+    "trechter.versions",
+    "trechter.search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ from the app itself, compressed and cached, in production too (no CDN).
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,7 +95,19 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Records the signed-in user as the author of every history entry made in a request.
+    "simple_history.middleware.HistoryRequestMiddleware",
 ]
+
+# Per-object permissions (trechter/accounts/rules.py) first, then Django's own.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
 
 ROOT_URLCONF = "trechter.urls"
 WSGI_APPLICATION = "trechter.wsgi.application"
@@ -134,7 +155,7 @@ else:
             "NAME": str(DATA_DIR / "trechter.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
             # A file, not Django's in-memory default, so tests see WAL and real locking.
-            "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
+            "TEST": {"NAME": os.environ.get("TRECHTER_TEST_DB") or str(DATA_DIR / "test.sqlite3")},
         }
     }
 
@@ -147,6 +168,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+if TESTING:
+    # Hashing is not under test; the default (slow by design) would dominate the suite's time.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "trechter" / "locale"]
@@ -157,6 +182,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "trechter" / "static"]
 STATIC_ROOT = DATA_DIR / "static"
+# Without collectstatic (development, tests) WhiteNoise reads the finders directly.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG or TESTING
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

@@ -3,6 +3,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Proposal, Theme
@@ -43,10 +44,10 @@ def test_full_clean_names_the_field_of_a_bad_trl() -> None:
     assert {"trl_from", "trl_to"} <= set(info.value.message_dict)
 
 
-def test_full_clean_names_the_order_constraint() -> None:
-    with pytest.raises(ValidationError) as info:
+def test_full_clean_explains_the_order_constraint() -> None:
+    with translation.override("en"), pytest.raises(ValidationError) as info:
         _proposal(trl_from=6, trl_to=2).full_clean()
-    assert "proposal_trl_ordered" in str(info.value)
+    assert info.value.message_dict == {"__all__": ["TRL to must not be lower than TRL from."]}
 
 
 def test_valid_proposal_budget_total_range_from_per_year() -> None:

@@ -23,7 +23,9 @@ def _row_counts() -> dict[str, int]:
     return {
         model._meta.label: model._default_manager.count()
         for model in apps.get_models()
-        if model._meta.app_label in {"actors", "agenda", "funding", "assessment"}
+        if model._meta.app_label in {"actors", "agenda", "funding", "assessment", "versions"}
+        # History tables keep the deletions of empty_database(); they are not seed rows.
+        and not model.__name__.startswith("Historical")
     }
 
 

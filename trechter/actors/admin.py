@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from trechter.actors import models
 
@@ -9,7 +10,7 @@ class AliasInline(admin.TabularInline):
 
 
 @admin.register(models.Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "key", "side", "country", "type", "city", "parent"]
     list_filter = ["side", "type", "country"]
     search_fields = ["name", "key", "aliases__name", "city"]
@@ -24,7 +25,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     """A person's roles show as memberships: stakeholder group, core group, workshops, jury."""
 
     list_display = ["name", "key", "organisation", "function"]
@@ -35,7 +36,7 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Group)
-class GroupAdmin(admin.ModelAdmin):
+class GroupAdmin(SimpleHistoryAdmin):
     list_display = ["name_nl", "name_en", "kind", "key"]
     list_filter = ["kind"]
     search_fields = ["name_nl", "name_en", "key"]
@@ -49,7 +50,7 @@ class ParticipantInline(admin.TabularInline):
 
 
 @admin.register(models.Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["held_on", "title_nl", "place", "group"]
     list_filter = ["group"]
     list_select_related = ["group"]

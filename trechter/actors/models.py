@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from trechter import vocabulary
 
@@ -23,6 +24,8 @@ class Organisation(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("organisation")
@@ -49,6 +52,8 @@ class OrganisationAlias(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=300)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
@@ -73,6 +78,8 @@ class Person(models.Model):
     function = models.CharField(_("function"), max_length=300, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
@@ -92,6 +99,8 @@ class Group(models.Model):
     members: models.ManyToManyField[Person, Membership] = models.ManyToManyField(
         Person, through="Membership", related_name="groups"
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         # Not "group": the admin lists Django's permission groups beside it.
@@ -115,6 +124,8 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=200, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("membership")
@@ -140,6 +151,8 @@ class Meeting(models.Model):
         Person, through="MeetingParticipant", related_name="meetings"
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
@@ -153,6 +166,8 @@ class MeetingParticipant(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="attendance")
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("participant")

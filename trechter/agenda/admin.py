@@ -1,10 +1,11 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from trechter.agenda import models
 
 
 @admin.register(models.Agenda)
-class AgendaAdmin(admin.ModelAdmin):
+class AgendaAdmin(SimpleHistoryAdmin):
     list_display = ["title_nl", "presented_on", "key"]
 
 
@@ -20,7 +21,7 @@ class SubPriorityInline(admin.StackedInline):
 
 
 @admin.register(models.Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(SimpleHistoryAdmin):
     list_display = ["order", "name_nl", "name_en", "key"]
     list_display_links = ["name_nl"]
     search_fields = ["name_nl", "name_en", "key"]
@@ -28,7 +29,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.CrossThemeTopic)
-class CrossThemeTopicAdmin(admin.ModelAdmin):
+class CrossThemeTopicAdmin(SimpleHistoryAdmin):
     list_display = ["title_nl", "title_en", "key"]
     filter_horizontal = ["themes"]
     search_fields = ["title_nl", "title_en", "key"]
@@ -46,7 +47,7 @@ class ProposalInstrumentInline(admin.TabularInline):
 
 
 @admin.register(models.Proposal)
-class ProposalAdmin(admin.ModelAdmin):
+class ProposalAdmin(SimpleHistoryAdmin):
     list_display = ["title_nl", "kind", "theme", "trl_from", "trl_to", "status", "overview_order"]
     list_filter = ["theme", "kind", "status", "trl_basis"]
     list_select_related = ["theme"]
@@ -57,7 +58,7 @@ class ProposalAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.Activity)
-class ActivityAdmin(admin.ModelAdmin):
+class ActivityAdmin(SimpleHistoryAdmin):
     list_display = ["key", "theme", "side", "trl_from", "trl_to"]
     list_filter = ["theme", "side"]
     search_fields = ["text_nl", "text_en", "key"]
@@ -65,7 +66,7 @@ class ActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.ThemeActor)
-class ThemeActorAdmin(admin.ModelAdmin):
+class ThemeActorAdmin(SimpleHistoryAdmin):
     list_display = ["organisation", "theme", "trl_from", "trl_to"]
     list_filter = ["theme", "organisation__side", "organisation__type"]
     list_select_related = ["organisation", "theme"]
@@ -74,12 +75,12 @@ class ThemeActorAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.FunnelQuestion)
-class FunnelQuestionAdmin(admin.ModelAdmin):
+class FunnelQuestionAdmin(SimpleHistoryAdmin):
     list_display = ["order", "text_nl", "key"]
 
 
 @admin.register(models.FunnelAnswer)
-class FunnelAnswerAdmin(admin.ModelAdmin):
+class FunnelAnswerAdmin(SimpleHistoryAdmin):
     list_display = ["theme", "question", "band", "order"]
     list_filter = ["theme", "question", "band"]
     list_select_related = ["theme", "question"]
@@ -87,5 +88,5 @@ class FunnelAnswerAdmin(admin.ModelAdmin):
 
 
 @admin.register(models.TrlLevel)
-class TrlLevelAdmin(admin.ModelAdmin):
+class TrlLevelAdmin(SimpleHistoryAdmin):
     list_display = ["level", "text_nl"]

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from trechter import vocabulary
 from trechter.actors.models import KEY_HELP, Organisation, Person
@@ -20,13 +21,17 @@ def trl_constraints(prefix: str) -> list[models.BaseConstraint]:
         models.CheckConstraint(
             name=f"{prefix}_trl_both_or_neither",
             condition=Q(trl_from__isnull=True, trl_to__isnull=True) | Q(trl_from__isnull=False, trl_to__isnull=False),
+            violation_error_message=_("Give both TRL from and TRL to, or neither."),
         ),
         models.CheckConstraint(
             name=f"{prefix}_trl_bounds",
             condition=Q(trl_from__isnull=True) | Q(trl_from__gte=1, trl_from__lte=9, trl_to__gte=1, trl_to__lte=9),
+            violation_error_message=_("TRLs run from 1 to 9."),
         ),
         models.CheckConstraint(
-            name=f"{prefix}_trl_ordered", condition=Q(trl_from__isnull=True) | Q(trl_from__lte=F("trl_to"))
+            name=f"{prefix}_trl_ordered",
+            condition=Q(trl_from__isnull=True) | Q(trl_from__lte=F("trl_to")),
+            violation_error_message=_("TRL to must not be lower than TRL from."),
         ),
     ]
 
@@ -58,6 +63,8 @@ class Agenda(models.Model):
     conclusions_nl = models.JSONField(_("conclusions (Dutch)"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("agenda")
         verbose_name_plural = _("agendas")
@@ -75,6 +82,8 @@ class Theme(models.Model):
     aim_nl = models.TextField(_("aim (Dutch)"))
     aim_en = models.TextField(_("aim (English)"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("theme")
@@ -95,6 +104,8 @@ class ThemeLead(models.Model):
     organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="theme_leads")
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("theme lead")
@@ -118,6 +129,8 @@ class SubPriority(models.Model):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("sub-priority")
         verbose_name_plural = _("sub-priorities")
@@ -135,6 +148,8 @@ class CrossThemeTopic(models.Model):
     description_nl = models.TextField(_("description (Dutch)"), blank=True)
     themes = models.ManyToManyField(Theme, related_name="cross_theme_topics")
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("cross-theme topic")
@@ -176,6 +191,8 @@ class Proposal(TrlRangeFields):
     )
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
@@ -187,20 +204,24 @@ class Proposal(TrlRangeFields):
                 condition=Q(budget_per_year_min_eur__isnull=True)
                 | Q(budget_per_year_max_eur__isnull=True)
                 | Q(budget_per_year_min_eur__lte=F("budget_per_year_max_eur")),
+                violation_error_message=_("The budget per year 'to' must not be lower than 'from'."),
             ),
             models.CheckConstraint(
                 name="proposal_budget_total_ordered",
                 condition=Q(budget_total_min_eur__isnull=True)
                 | Q(budget_total_max_eur__isnull=True)
                 | Q(budget_total_min_eur__lte=F("budget_total_max_eur")),
+                violation_error_message=_("The total budget 'to' must not be lower than 'from'."),
             ),
             models.CheckConstraint(
                 name="proposal_budget_per_year_has_years",
                 condition=Q(budget_per_year_min_eur__isnull=True) | Q(budget_years__isnull=False, budget_years__gte=1),
+                violation_error_message=_("A budget per year needs the number of budget years."),
             ),
             models.CheckConstraint(
                 name="proposal_planned_start_format",
                 condition=Q(planned_start="") | Q(planned_start__regex=r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"),
+                violation_error_message=_("Planned start: write YYYY, YYYY-MM or YYYY-MM-DD."),
             ),
             models.UniqueConstraint(
                 fields=["theme", "kind", "overview_order"],
@@ -228,6 +249,8 @@ class Party(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=vocabulary.PARTY_ROLES)
     note = models.CharField(_("note"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
@@ -242,6 +265,8 @@ class ProposalInstrument(models.Model):
     instrument = models.ForeignKey("funding.Instrument", on_delete=models.PROTECT, related_name="proposals")
     state = models.CharField(_("state"), max_length=20, choices=vocabulary.INSTRUMENT_STATES)
     note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("proposal funding instrument")
@@ -264,6 +289,8 @@ class Activity(TrlRangeFields):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="activities")
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -282,6 +309,8 @@ class ThemeActor(TrlRangeFields):
     note_nl = models.TextField(_("note (Dutch)"), blank=True)
     value_chain = models.JSONField(_("value-chain stages"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("theme actor")
@@ -302,6 +331,8 @@ class FunnelQuestion(models.Model):
     text_en = models.TextField(_("question (English)"))
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("funnel question")
         verbose_name_plural = _("funnel questions")
@@ -320,6 +351,8 @@ class FunnelAnswer(models.Model):
     text_en = models.TextField(_("answer (English)"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("funnel answer")
         verbose_name_plural = _("funnel answers")
@@ -337,6 +370,8 @@ class TrlLevel(models.Model):
     text_nl = models.TextField(_("description (Dutch)"))
     text_en = models.TextField(_("description (English)"))
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("TRL level")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from trechter.actors.models import Organisation
-from trechter.agenda.models import Party, Proposal, Theme
+from trechter.agenda.models import Agenda, Party, Proposal, Theme, TrlLevel
+from trechter.funding.models import Instrument
 
 
 @dataclass(frozen=True)
@@ -125,3 +126,34 @@ def headline_counts() -> dict[str, int]:
         "organisations": Organisation.objects.count(),
         "people": Person.objects.count(),
     }
+
+
+def theme_cards(agenda: Agenda) -> QuerySet[Theme]:
+    """The agenda's themes with their proposal counts per kind, in one query."""
+    # Explicit order: Django drops Meta.ordering from queries with GROUP BY.
+    return (
+        Theme.objects.filter(agenda=agenda)
+        .annotate(
+            cooperation_count=Count("proposals", filter=Q(proposals__kind="cooperation")),
+            project_count=Count("proposals", filter=Q(proposals__kind="project")),
+        )
+        .order_by("order")
+    )
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    level: TrlLevel
+    instruments: list[Instrument]
+
+
+def trl_levels_with_instruments() -> tuple[list[LevelRow], int]:
+    """TRL 1–9, each with the instruments whose TRL range covers it, and how many instruments
+    have no TRL range in the seed. Two queries."""
+    instruments = list(Instrument.objects.order_by("name"))
+    ranged = [i for i in instruments if i.trl_from is not None and i.trl_to is not None]
+    rows = [
+        LevelRow(level, [i for i in ranged if i.trl_from <= level.level <= i.trl_to])  # type: ignore[operator]
+        for level in TrlLevel.objects.order_by("level")
+    ]
+    return rows, len(instruments) - len(ranged)

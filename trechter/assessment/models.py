@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from trechter.actors.models import KEY_HELP
 from trechter.agenda.models import CrossThemeTopic, Theme
@@ -19,6 +20,8 @@ class Criterion(models.Model):
     text_nl = models.TextField(_("text (Dutch)"))
     text_en = models.TextField(_("text (English)"))
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("criterion")
@@ -42,6 +45,8 @@ class CriteriaAssessment(models.Model):
     assessed_by = models.CharField(_("assessed by"), max_length=300)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("criteria assessment")
         verbose_name_plural = _("criteria assessments")
@@ -61,6 +66,8 @@ class CriterionFinding(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="findings")
     present = models.BooleanField(_("present"), null=True, blank=True)
     note_nl = models.TextField(_("note (Dutch)"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("finding")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from trechter import vocabulary
 from trechter.actors.models import KEY_HELP
@@ -18,6 +19,8 @@ class Instrument(TrlRangeFields):
     level = models.CharField(_("level"), max_length=20, choices=vocabulary.INSTRUMENT_LEVELS)
     notes_nl = models.TextField(_("notes (Dutch)"), blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("funding instrument")

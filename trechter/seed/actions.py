@@ -33,9 +33,11 @@ from trechter.agenda.models import (
 )
 from trechter.assessment.models import CriteriaAssessment, Criterion, CriterionFinding
 from trechter.funding.models import Instrument
+from trechter.search import actions as search
 from trechter.seed import schema
 from trechter.seed.dataset import DATA_DIR, Dataset, read_dataset
 from trechter.seed.writer import LoadResult, Writer
+from trechter.versions import actions as versions
 
 AGENDA_KEY = "nl-vl-high-tech-2016"
 
@@ -87,6 +89,10 @@ def load_seed(*, folder: Path = DATA_DIR) -> LoadResult:
     _load_funnel(dataset, writer, themes, orgs)
     topics = _load_topics(dataset, writer, themes)
     _load_criteria(dataset, writer, themes, topics)
+    # The agenda as loaded is version 1 when nothing was published before; search reads it.
+    if agenda is not None:
+        versions.record_seed_version(agenda=agenda)
+    search.rebuild_index()
     return result
 
 

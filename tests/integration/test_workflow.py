@@ -1,0 +1,296 @@
+"""Drafts, review, publication, history and concurrency: the actions and the pages."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from tests.factories import PASSWORD, make_user
+from trechter.agenda.models import Agenda, Proposal
+from trechter.versions import actions, queries
+from trechter.versions.models import Draft, Version
+from trechter.versions.snapshot import proposal_values
+
+pytestmark = pytest.mark.django_db
+
+KEY = "energy-pv-cooperation"  # an Energy cooperation proposal, TRL 1–7
+LONE = "energy-carbon-chain-system-study"  # an Energy project proposal without sub-proposals
+
+
+def _client(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+def _form(proposal: Proposal, token: str = "new", **changes: object) -> dict[str, object]:
+    values = {**proposal_values(proposal), **changes}
+    data: dict[str, object] = {k: ("" if v is None else v) for k, v in values.items() if k != "value_chain"}
+    data["value_chain"] = values["value_chain"]
+    data["token"] = token
+    return data
+
+
+def _publish_open(by) -> Version:  # type: ignore[no-untyped-def]
+    version = Version.objects.open().get()
+    actions.submit_version(version=version, by=by)
+    actions.publish_version(version=version, by=by)
+    version.refresh_from_db()
+    return version
+
+
+def test_seed_load_publishes_version_one_with_the_whole_agenda() -> None:
+    version = Version.objects.get()
+    assert (version.number, version.status) == (1, "published")
+    assert len(version.snapshot["proposals"]) == Proposal.objects.count() == 89
+    assert version.snapshot["proposals"][KEY]["trl_from"] == 1
+
+
+def test_theme_lead_edit_goes_to_draft_and_public_keeps_published_text(client: Client) -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=KEY)
+    old_title = proposal.title_nl
+
+    response = _client(lead).post(f"/nl/proposals/{KEY}/edit/", _form(proposal, title_nl="PV-samenwerking 2.0"))
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/nl/proposals/{KEY}/draft/"
+    assert Proposal.objects.get(key=KEY).title_nl == old_title
+    public = client.get(f"/nl/proposals/{KEY}/").content.decode()
+    assert old_title in public and "PV-samenwerking 2.0" not in public
+    draft_page = _client(lead).get(f"/nl/proposals/{KEY}/draft/").content.decode()
+    assert "PV-samenwerking 2.0" in draft_page and old_title in draft_page
+
+
+def test_second_save_from_the_same_start_is_refused_and_shows_the_other_change() -> None:
+    ann, bob = make_user("ann", "theme_lead", "energy"), make_user("bob", "core_group")
+    proposal = Proposal.objects.get(key=KEY)
+    # Both open the edit form before either saves: both start from the published text.
+    first = _client(ann).post(f"/nl/proposals/{KEY}/edit/", _form(proposal, title_nl="Titel van Ann"))
+    second = _client(bob).post(f"/nl/proposals/{KEY}/edit/", _form(proposal, title_nl="Titel van Bob"))
+
+    assert first.status_code == 302
+    assert second.status_code == 409
+    html = second.content.decode()
+    assert "ann" in html and "Titel van Ann" in html  # their change is shown
+    assert 'value="Titel van Bob"' in html  # and my text is still in the form
+    draft = Draft.objects.get(proposal_key=KEY)
+    assert (draft.data["title_nl"], draft.revision, draft.updated_by) == ("Titel van Ann", 1, ann)
+    # Saving again from the form as shown (it now carries the current revision) replaces it.
+    again = _client(bob).post(f"/nl/proposals/{KEY}/edit/", _form(proposal, draft.token, title_nl="Titel van Bob"))
+    assert again.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.data["title_nl"], draft.revision) == ("Titel van Bob", 2)
+
+
+def test_concurrent_edit_action_raises_without_writing() -> None:
+    ann = make_user("ann", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=KEY)
+    data = proposal_values(proposal) | {"title_nl": "A"}
+    draft = actions.save_change(proposal=proposal, data=data, token=actions.NEW_TOKEN, by=ann)
+    stale = draft.token
+    actions.save_change(proposal=proposal, data=data | {"title_nl": "B"}, token=stale, by=ann)
+
+    with pytest.raises(actions.ConcurrentEdit) as refused:
+        actions.save_change(proposal=proposal, data=data | {"title_nl": "C"}, token=stale, by=ann)
+
+    assert refused.value.theirs["title_nl"] == "B"
+    assert Draft.objects.get(proposal_key=KEY).data["title_nl"] == "B"
+
+
+def test_core_group_publishes_and_the_version_diff_shows_the_change(client: Client) -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=KEY)
+    actions.save_change(proposal=proposal, data=proposal_values(proposal) | {"trl_to": 8}, token="new", by=lead)
+    lone = Proposal.objects.get(key=LONE)
+    actions.save_removal(proposal=lone, token="new", by=lead)
+    core_client = _client(core)
+
+    assert core_client.post("/nl/versions/2/submit/").status_code == 302
+    assert core_client.post("/nl/versions/2/publish/", {"note": "Zomer-update"}).status_code == 302
+
+    version = Version.objects.get(number=2)
+    assert (version.status, version.published_by, version.note) == ("published", core, "Zomer-update")
+    assert Proposal.objects.get(key=KEY).trl_to == 8
+    assert not Proposal.objects.filter(key=LONE).exists()
+    diff = queries.version_diff(Version.objects.get(number=1), version)
+    assert diff.proposals.removed == (LONE,)
+    assert [(r.key, [(f.field, f.old, f.new) for f in r.fields]) for r in diff.proposals.changed] == [
+        (KEY, [("trl_to", 7, 8)])
+    ]
+    page = client.get("/en/versions/diff/?old=1&new=2").content.decode()
+    assert "TRL to" in page and "1 proposal removed" in page and "1 proposal changed" in page
+
+
+def test_member_proposal_is_invisible_until_published(client: Client) -> None:
+    member, core = make_user("max", "member"), make_user("cora", "core_group")
+    member_client = _client(member)
+    blank = Proposal(kind="project", status="idea", value_chain=[])
+    data = _form(blank, title_nl="Grensoverschrijdende batterijtest", trl_from=4, trl_to=6)
+
+    response = member_client.post("/nl/themes/energy/propose/", data)
+
+    assert response.status_code == 302
+    key = Draft.objects.get(operation="add").proposal_key
+    assert key == "grensoverschrijdende-batterijtest"
+    assert client.get(f"/nl/proposals/{key}/").status_code == 404
+    assert member_client.get(f"/nl/proposals/{key}/").status_code == 302  # to the draft
+    _publish_open(core)
+    assert Proposal.objects.get(key=key).trl_label == "TRL 4–6"
+    assert client.get(f"/nl/proposals/{key}/").status_code == 200
+
+
+def test_drafts_are_frozen_while_in_review() -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=KEY)
+    draft = actions.save_change(
+        proposal=proposal, data=proposal_values(proposal) | {"title_en": "X"}, token="new", by=lead
+    )
+    actions.submit_version(version=draft.version, by=core)
+
+    with pytest.raises(actions.WorkflowError, match="in review"):
+        actions.save_change(proposal=proposal, data=proposal_values(proposal), token=draft.token, by=lead)
+
+
+def test_publish_refuses_when_the_published_row_changed_under_the_draft() -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=KEY)
+    draft = actions.save_change(proposal=proposal, data=proposal_values(proposal) | {"trl_to": 9}, token="new", by=lead)
+    Proposal.objects.filter(key=KEY).update(trl_to=6)  # e.g. an admin edit meanwhile
+    actions.submit_version(version=draft.version, by=core)
+
+    with pytest.raises(actions.WorkflowError, match="trl_to"):
+        actions.publish_version(version=draft.version, by=core)
+
+    assert Version.objects.get(number=2).status == "review"
+    assert Proposal.objects.get(key=KEY).trl_to == 6
+
+
+def test_invalid_edit_names_the_field_and_writes_nothing() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=KEY)
+
+    response = _client(lead).post(f"/en/proposals/{KEY}/edit/", _form(proposal, trl_from=8, trl_to=3))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"trl_to": ["TRL to must not be lower than TRL from."]}
+    assert "TRL to must not be lower than TRL from." in response.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_hostile_text_is_escaped_on_the_draft_page() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=KEY)
+    _client(lead).post(f"/nl/proposals/{KEY}/edit/", _form(proposal, title_nl="<script>alert(1)</script>"))
+
+    html = _client(lead).get(f"/nl/proposals/{KEY}/draft/").content.decode()
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_history_shows_who_published_what() -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=KEY)
+    actions.save_change(proposal=proposal, data=proposal_values(proposal) | {"status": "running"}, token="new", by=lead)
+    _publish_open(core)
+
+    entries = queries.proposal_history(KEY, Proposal.objects.get(key=KEY))
+
+    changed = [e for e in entries if e.what == "changed"]
+    assert (changed[0].who, changed[0].reason) == ("lea", "Version 2")
+    assert [(c.field, c.old, c.new) for c in changed[0].changes] == [("status", proposal.status, "running")]
+    html = _client(lead).get(f"/en/proposals/{KEY}/history/").content.decode()
+    assert "published a change" in html and "lea" in html
+
+
+def test_comment_by_htmx_returns_the_comment_list() -> None:
+    member = make_user("max", "member")
+
+    response = _client(member).post(
+        f"/nl/proposals/{KEY}/comments/", {"text": "Goed idee <b>!</b>"}, HTTP_HX_REQUEST="true"
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<section id="comments"')
+    assert "Goed idee &lt;b&gt;!&lt;/b&gt;" in html
+
+
+def test_open_version_is_hidden_from_the_public(client: Client) -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=KEY)
+    actions.save_change(proposal=proposal, data=proposal_values(proposal) | {"title_en": "X"}, token="new", by=lead)
+
+    assert client.get("/nl/versions/2/").status_code == 404
+    assert "Versie 2" not in client.get("/nl/versions/").content.decode()
+    assert _client(lead).get("/nl/versions/2/").status_code == 200
+
+
+def test_diff_form_rejects_unknown_versions(client: Client) -> None:
+    response = client.get("/en/versions/diff/?old=1&new=99")
+    assert response.status_code == 200
+    assert "There is no published version with this number." in response.content.decode()
+    assert client.get("/en/versions/diff/?old=abc&new=1").status_code == 200
+
+
+def test_seed_version_is_recorded_once() -> None:
+    agenda = Agenda.objects.get()
+    assert actions.record_seed_version(agenda=agenda) is None
+    assert Version.objects.count() == 1
+
+
+def _queries(client: Client, url: str, django_assert_max_num_queries) -> int:  # type: ignore[no-untyped-def]
+    with django_assert_max_num_queries(100) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_proposal_page_query_count_does_not_grow_with_parties(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    from trechter.actors.models import Organisation
+    from trechter.agenda.models import Party
+
+    member = make_user("max", "member")
+    client = _client(member)
+    proposal = Proposal.objects.get(key=LONE)
+    organisations = list(Organisation.objects.exclude(parties__proposal=proposal)[:3])
+    Party.objects.create(proposal=proposal, organisation=organisations[0], role="partner")
+    one = _queries(client, f"/nl/proposals/{LONE}/", django_assert_max_num_queries)
+    for organisation in organisations[1:]:
+        Party.objects.create(proposal=proposal, organisation=organisation, role="partner")
+    actions.add_comment(proposal=proposal, text="a", by=member)
+    actions.add_comment(proposal=proposal, text="b", by=member)
+    assert _queries(client, f"/nl/proposals/{LONE}/", django_assert_max_num_queries) == one
+
+
+def test_open_version_page_query_count_does_not_grow_with_drafts(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    lead = make_user("lea", "theme_lead", "energy")
+    client = _client(lead)
+    proposals = list(Proposal.objects.filter(theme__key="energy", children__isnull=True)[:3])
+    actions.save_change(
+        proposal=proposals[0], data=proposal_values(proposals[0]) | {"title_en": "1"}, token="new", by=lead
+    )
+    one = _queries(client, "/nl/versions/2/", django_assert_max_num_queries)
+    for p in proposals[1:]:
+        actions.save_change(proposal=p, data=proposal_values(p) | {"title_en": "n"}, token="new", by=lead)
+    assert _queries(client, "/nl/versions/2/", django_assert_max_num_queries) == one
+
+
+def test_version_list_and_history_query_counts_do_not_grow(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    client = _client(lead)
+
+    def publish_change(title: str) -> None:
+        proposal = Proposal.objects.get(key=KEY)
+        actions.save_change(
+            proposal=proposal, data=proposal_values(proposal) | {"title_en": title}, token="new", by=lead
+        )
+        _publish_open(core)
+
+    publish_change("one")
+    versions_one = _queries(client, "/nl/versions/", django_assert_max_num_queries)
+    history_one = _queries(client, f"/nl/proposals/{KEY}/history/", django_assert_max_num_queries)
+    publish_change("two")
+    publish_change("three")
+    assert _queries(client, "/nl/versions/", django_assert_max_num_queries) == versions_one
+    assert _queries(client, f"/nl/proposals/{KEY}/history/", django_assert_max_num_queries) == history_one

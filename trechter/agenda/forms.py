@@ -1,0 +1,79 @@
+"""Forms people fill in about proposals: the draft edit form and comments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trechter import vocabulary
+from trechter.agenda.models import Proposal
+from trechter.versions.snapshot import PROPOSAL_FIELDS
+
+
+class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The editable fields of a proposal. Validation includes the model's own rules and
+    database constraints (TRL 1–9 and ordered, budgets ordered, planned-start format)."""
+
+    value_chain = forms.MultipleChoiceField(
+        label=_("Value-chain stages"),
+        choices=vocabulary.VALUE_CHAIN_STAGES,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    # Which draft revision this edit started from (see versions.actions._check_token).
+    token = forms.CharField(widget=forms.HiddenInput)
+    # Pairs that sit side by side in the two-column layout.
+    field_order = [
+        "kind",
+        "status",
+        "title_nl",
+        "title_en",
+        "summary_nl",
+        "summary_en",
+        "trl_from",
+        "trl_to",
+        "value_chain",
+        "budget_per_year_min_eur",
+        "budget_per_year_max_eur",
+        "budget_years",
+        "duration_months",
+        "budget_total_min_eur",
+        "budget_total_max_eur",
+        "planned_start",
+    ]
+
+    class Meta:
+        model = Proposal
+        fields = PROPOSAL_FIELDS
+        widgets = {
+            "summary_nl": forms.Textarea(attrs={"rows": 6}),
+            "summary_en": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        """Point the common range mistakes at the field to fix (the model's constraints
+        check them again, but only as a message for the whole form)."""
+        data = super().clean() or {}
+        low, high = data.get("trl_from"), data.get("trl_to")
+        if (low is None) != (high is None):
+            self.add_error("trl_to" if high is None else "trl_from", _("Give both TRL from and TRL to, or neither."))
+        elif low is not None and high is not None and low > high:
+            self.add_error("trl_to", _("TRL to must not be lower than TRL from."))
+        for low_name, high_name in (
+            ("budget_per_year_min_eur", "budget_per_year_max_eur"),
+            ("budget_total_min_eur", "budget_total_max_eur"),
+        ):
+            low, high = data.get(low_name), data.get(high_name)
+            if low is not None and high is not None and low > high:
+                self.add_error(high_name, _("Must not be lower than the 'from' amount."))
+        return data
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned values as JSON-ready data, in PROPOSAL_FIELDS order."""
+        return {name: self.cleaned_data.get(name) for name in PROPOSAL_FIELDS}
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

@@ -1,0 +1,76 @@
+"""Presentation helpers shared by every page: content in the reader's language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+register = template.Library()
+
+
+@register.filter
+def localized(obj: Any, field: str) -> Any:
+    """`obj.<field>_en` for English readers when it is filled in, else `obj.<field>_nl`.
+
+    Works on model instances and on dicts (snapshots, plain query rows)."""
+
+    def read(name: str) -> Any:
+        if isinstance(obj, dict):
+            return obj.get(name)
+        return getattr(obj, name, None)
+
+    if (get_language() or "nl").startswith("en"):
+        english = read(f"{field}_en")
+        if english:
+            return english
+    dutch = read(f"{field}_nl")
+    return dutch if dutch is not None else read(field)
+
+
+@register.filter
+def euros(value: int | None) -> str:
+    """A whole-euro amount with thin-space thousands: 1 500 000 → '€ 1 500 000'."""
+    if value is None:
+        return ""
+    return "€\u00a0" + f"{value:,}".replace(",", "\u202f")
+
+
+# Snapshot keys that are not editable fields of a proposal.
+SNAPSHOT_LABELS = {
+    "theme": _("theme"),
+    "parent": _("part of"),
+    "parties": _("parties"),
+    "instruments": _("funding instruments"),
+}
+
+
+@register.filter
+def proposal_field(name: str) -> Any:
+    """The translated label of a proposal field named in a diff ('title_nl' → 'title (Dutch)')."""
+    from trechter.agenda.models import Proposal
+
+    if name in SNAPSHOT_LABELS:
+        return SNAPSHOT_LABELS[name]
+    try:
+        return getattr(Proposal._meta.get_field(name), "verbose_name", name)
+    except FieldDoesNotExist:
+        return name
+
+
+@register.filter
+def get_item(mapping: dict[str, Any], key: str) -> Any:
+    """mapping[key] in a template; the key itself when it is missing."""
+    return mapping.get(key, key)
+
+
+@register.filter
+def stages(keys: list[str] | None) -> str:
+    """Value-chain stage keys as their translated labels, comma-separated."""
+    from trechter.vocabulary import VALUE_CHAIN_STAGES
+
+    labels = dict(VALUE_CHAIN_STAGES)
+    return ", ".join(str(labels.get(key, key)) for key in keys or [])

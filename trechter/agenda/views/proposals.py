@@ -1,0 +1,217 @@
+"""Proposal pages: the published page, its draft, editing, proposing, removal, history and
+comments. Edits never touch the published proposal; they go into the open version's draft."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from trechter.agenda.forms import CommentForm, ProposalForm
+from trechter.agenda.models import Agenda, Proposal, Theme
+from trechter.versions import actions, queries
+from trechter.versions.models import Comment, Draft
+from trechter.versions.snapshot import PROPOSAL_FIELDS
+
+
+def _published(key: str) -> Proposal | None:
+    return Proposal.objects.select_related("theme__agenda", "sub_priority", "parent").filter(key=key).first()
+
+
+def _draft_of(key: str) -> Draft | None:
+    agenda = Agenda.objects.order_by("-presented_on").first()
+    return actions.current_draft(key, agenda=agenda) if agenda else None
+
+
+def _require(request: HttpRequest, permission: str, obj: Any) -> None:
+    if not request.user.has_perm(permission, obj):
+        raise PermissionDenied(_("Your role does not allow this."))
+
+
+def _comments(proposal: Proposal) -> list[Comment]:
+    return list(proposal.comments.select_related("author"))
+
+
+@require_GET
+def detail(request: HttpRequest, key: str) -> HttpResponse:
+    """The published proposal; editors also see that a draft is waiting."""
+    proposal = _published(key)
+    draft = _draft_of(key)
+    can_see_draft = draft is not None and request.user.has_perm("versions.edit_draft", draft)
+    if proposal is None:
+        if can_see_draft:
+            return redirect("proposal-draft", key=key)
+        raise Http404
+    parties = proposal.parties.select_related("organisation").order_by("role", "organisation__name")
+    context = {
+        "proposal": proposal,
+        "parties": parties,
+        "instruments": proposal.instruments.select_related("instrument"),
+        "children": proposal.children.order_by("key"),
+        "other_themes": proposal.other_themes.all(),
+        "draft": draft if can_see_draft else None,
+        "can_edit": request.user.has_perm("agenda.edit_proposal", proposal),
+        "can_comment": request.user.has_perm("agenda.comment_proposal", proposal),
+        "comments": _comments(proposal) if request.user.has_perm("agenda.comment_proposal", proposal) else [],
+        "comment_form": CommentForm(),
+    }
+    return render(request, "agenda/proposal_detail.html", context)
+
+
+@login_required
+@require_GET
+def draft(request: HttpRequest, key: str) -> HttpResponse:
+    """The draft next to the published text, field by field."""
+    current = _draft_of(key)
+    if current is None:
+        messages.info(request, _("There is no draft of this proposal; this is the published text."))
+        return redirect("proposal", key=key)
+    _require(request, "versions.edit_draft", current)
+    context = {"draft": current, "changes": queries.draft_changes(current), "published": _published(key)}
+    return render(request, "agenda/proposal_draft.html", context)
+
+
+def _form_for(request: HttpRequest, proposal: Proposal | None, theme: Theme, current: Draft | None) -> ProposalForm:
+    """A form on a throw-away instance: validating it must never touch the published row."""
+    instance = Proposal(theme=theme) if proposal is None else Proposal.objects.get(pk=proposal.pk)
+    if current is not None and current.operation != "remove":
+        for name in PROPOSAL_FIELDS:
+            setattr(instance, name, current.data.get(name))
+    token = current.token if current is not None else actions.NEW_TOKEN
+    if request.method == "POST":
+        return ProposalForm(request.POST, instance=instance)
+    return ProposalForm(instance=instance, initial={"token": token})
+
+
+def _conflict_rows(form: ProposalForm, theirs: dict[str, Any]) -> list[dict[str, Any]]:
+    """Fields where the other person's saved value differs from what this user typed."""
+    mine = form.values() if form.is_valid() else {name: form.data.get(name) for name in PROPOSAL_FIELDS}
+    return [
+        {"field": form[name].label, "theirs": theirs.get(name), "mine": mine.get(name)}
+        for name in PROPOSAL_FIELDS
+        if name in theirs and theirs.get(name) != mine.get(name)
+    ]
+
+
+def _save_form(request: HttpRequest, form: ProposalForm, save: Any) -> tuple[Draft | None, dict[str, Any]]:
+    """Run `save` (an action) with the form's values; on refusal keep the form as typed."""
+    try:
+        return save(data=form.values(), token=form.cleaned_data["token"], by=request.user), {}
+    except actions.ConcurrentEdit as conflict:
+        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: POST data is immutable
+        data["token"] = conflict.current.token if conflict.current else actions.NEW_TOKEN
+        form.data = data
+        return None, {"conflict": str(conflict), "conflict_rows": _conflict_rows(form, conflict.theirs)}
+    except actions.WorkflowError as error:
+        form.add_error(None, str(error))
+        return None, {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Edit a proposal (or a proposed one) into the draft of the open version."""
+    proposal, current = _published(key), _draft_of(key)
+    if proposal is None and (current is None or current.operation != "add"):
+        raise Http404
+    if proposal is not None:
+        _require(request, "agenda.edit_proposal", proposal)
+        theme = proposal.theme
+    else:
+        assert current is not None
+        _require(request, "versions.edit_draft", current)
+        theme = current.theme
+    form = _form_for(request, proposal, theme, current)
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        if proposal is not None:
+            saved, extra = _save_form(request, form, lambda **kw: actions.save_change(proposal=proposal, **kw))
+        else:
+            saved, extra = _save_form(request, form, lambda **kw: actions.save_addition(theme=theme, key=key, **kw))
+        if saved is not None:
+            messages.success(request, _("Saved in the draft. The public page is unchanged until publication."))
+            return redirect("proposal-draft", key=saved.proposal_key)
+    context = {"form": form, "proposal": proposal, "theme": theme, "draft": current, **extra}
+    return render(request, "agenda/proposal_form.html", context, status=409 if extra else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, key: str) -> HttpResponse:
+    """A member proposes a new proposal in a theme; it is published with the next version."""
+    theme = get_object_or_404(Theme.objects.select_related("agenda"), key=key)
+    _require(request, "agenda.propose_in_theme", theme)
+    form = _form_for(request, None, theme, None)
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        saved, extra = _save_form(request, form, lambda **kw: actions.save_addition(theme=theme, **kw))
+        if saved is not None:
+            messages.success(request, _("Your proposal is saved as a draft for the next version."))
+            return redirect("proposal-draft", key=saved.proposal_key)
+    return render(request, "agenda/proposal_form.html", {"form": form, "theme": theme, "is_new": True, **extra})
+
+
+@login_required
+@require_POST
+def remove(request: HttpRequest, key: str) -> HttpResponse:
+    """Mark a proposal for removal at the next publication."""
+    proposal = get_object_or_404(Proposal.objects.select_related("theme__agenda"), key=key)
+    _require(request, "agenda.edit_proposal", proposal)
+    try:
+        actions.save_removal(proposal=proposal, token=request.POST.get("token", ""), by=request.user)
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("proposal", key=key)
+    messages.success(request, _("Marked for removal in the draft. The proposal stays public until publication."))
+    return redirect("proposal-draft", key=key)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, key: str) -> HttpResponse:
+    current = _draft_of(key)
+    if current is None:
+        raise Http404
+    _require(request, "versions.edit_draft", current)
+    try:
+        actions.discard_draft(draft=current, token=request.POST.get("token", ""), by=request.user)
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("proposal-draft", key=key)
+    messages.success(request, _("Draft discarded."))
+    return redirect("proposal", key=key) if _published(key) else redirect("theme", key=current.theme.key)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, key: str) -> HttpResponse:
+    """Who changed what and when: published changes and draft saves."""
+    proposal = _published(key)
+    entries = queries.proposal_history(key, proposal)
+    if proposal is None and not entries:
+        raise Http404
+    _require(request, "agenda.comment_proposal", proposal)
+    context = {"proposal": proposal, "key": key, "entries": entries}
+    return render(request, "agenda/proposal_history.html", context)
+
+
+@login_required
+@require_POST
+def comment(request: HttpRequest, key: str) -> HttpResponse:
+    """Add a comment; htmx swaps in the refreshed list, a plain POST redirects back."""
+    proposal = get_object_or_404(Proposal, key=key)
+    _require(request, "agenda.comment_proposal", proposal)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        actions.add_comment(proposal=proposal, text=form.cleaned_data["text"], by=request.user)
+        form = CommentForm()
+    context = {"proposal": proposal, "comments": _comments(proposal), "comment_form": form, "can_comment": True}
+    if getattr(request, "htmx", False):
+        return render(request, "agenda/proposal_detail.html#comments", context)
+    return redirect("proposal", key=key)

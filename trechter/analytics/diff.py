@@ -1,0 +1,57 @@
+"""Differences between two snapshots of the agenda: records added, removed and changed
+field by field. Plain data in and out; no Django."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class RecordChange:
+    key: str
+    fields: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class RecordsDiff:
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[RecordChange, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.added or self.removed or self.changed)
+
+    @property
+    def count(self) -> int:
+        return len(self.added) + len(self.removed) + len(self.changed)
+
+
+def diff_fields(old: Mapping[str, Any], new: Mapping[str, Any]) -> tuple[FieldChange, ...]:
+    """The fields whose value differs, in the order of `new` then fields only in `old`.
+
+    A field missing on one side counts as None there, so adding a field to the snapshot
+    format later does not show as a change unless it has a value."""
+    names = list(new) + [name for name in old if name not in new]
+    return tuple(FieldChange(name, old.get(name), new.get(name)) for name in names if old.get(name) != new.get(name))
+
+
+def diff_records(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping[str, Any]]) -> RecordsDiff:
+    """Compare two {key: record} mappings; keys are sorted so the result is deterministic."""
+    added = tuple(sorted(key for key in new if key not in old))
+    removed = tuple(sorted(key for key in old if key not in new))
+    changed = []
+    for key in sorted(key for key in new if key in old):
+        fields = diff_fields(old[key], new[key])
+        if fields:
+            changed.append(RecordChange(key, fields))
+    return RecordsDiff(added, removed, tuple(changed))

@@ -1,0 +1,332 @@
+"""Drafts, review and publication of agenda versions. Every write of the workflow is here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from trechter.agenda.models import Agenda, Proposal, Theme
+from trechter.search import actions as search
+from trechter.versions.models import Comment, Draft, Version
+from trechter.versions.snapshot import PROPOSAL_FIELDS, proposal_values, take_snapshot
+
+NEW_TOKEN = "new"  # noqa: S105 — not a secret: the token of an edit that starts from the published text
+
+
+class WorkflowError(Exception):
+    """A workflow step that cannot be taken now; the message says why, for the user."""
+
+
+class ConcurrentEdit(WorkflowError):
+    """Somebody else saved the draft after this edit started. Nothing was written."""
+
+    def __init__(self, message: str, *, current: Draft | None, theirs: dict[str, Any]):
+        super().__init__(message)
+        self.current = current
+        self.theirs = theirs
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    version: Version
+    added: int
+    changed: int
+    removed: int
+
+
+def open_version(*, agenda: Agenda, by: Any, lock: bool = True) -> Version:
+    """The agenda's open version, created (as a draft) when there is none.
+
+    Locks the row: draft saves and publication of one agenda queue behind each other."""
+    versions = Version.objects.select_for_update() if lock else Version.objects.all()
+    version = versions.open().filter(agenda=agenda).first()
+    if version is None:
+        number = (Version.objects.filter(agenda=agenda).aggregate(n=Max("number"))["n"] or 0) + 1
+        try:
+            with transaction.atomic():
+                version = Version.objects.create(agenda=agenda, number=number, status="draft", created_by=by)
+        except IntegrityError:
+            # Another request opened it a moment ago (unique: one open version per agenda).
+            version = versions.open().get(agenda=agenda)
+    return version
+
+
+def current_draft(key: str, *, agenda: Agenda) -> Draft | None:
+    """The draft of proposal `key` in the agenda's open version, if any."""
+    return (
+        Draft.objects.select_related("version", "created_by", "updated_by", "theme")
+        .filter(version__agenda=agenda, version__status__in=("draft", "review"), proposal_key=key)
+        .first()
+    )
+
+
+def _editable(version: Version) -> None:
+    if version.status != "draft":
+        raise WorkflowError(
+            _("Version %(number)s is in review; drafts can be changed again when it is published or sent back.")
+            % {"number": version.number}
+        )
+
+
+def _check_token(draft: Draft | None, token: str, *, live: dict[str, Any] | None) -> None:
+    """Refuse a save that did not start from the draft as it is now (optimistic concurrency)."""
+    if draft is None and token == NEW_TOKEN:
+        return
+    if draft is not None and token == draft.token:
+        return
+    if draft is None:
+        raise ConcurrentEdit(
+            _("The draft you started from has since been published or discarded. Here is the published text now."),
+            current=None,
+            theirs=live or {},
+        )
+    who = draft.updated_by.get_username() if draft.updated_by else _("someone")
+    raise ConcurrentEdit(
+        _("%(who)s saved this draft at %(when)s, after you started editing. Your changes were not saved.")
+        % {"who": who, "when": timezone.localtime(draft.updated_at).strftime("%Y-%m-%d %H:%M:%S")},
+        current=draft,
+        theirs=dict(draft.data),
+    )
+
+
+@transaction.atomic
+def save_change(*, proposal: Proposal, data: dict[str, Any], token: str, by: Any) -> Draft:
+    """Keep `data` (the proposal's editable fields) as the draft of `proposal`; the public page
+    is untouched until a version is published. Raises ConcurrentEdit or WorkflowError."""
+    version = open_version(agenda=proposal.theme.agenda, by=by)
+    draft = Draft.objects.select_for_update().filter(version=version, proposal_key=proposal.key).first()
+    live = proposal_values(proposal)
+    _check_token(draft, token, live=live)
+    _editable(version)
+    values = {name: data[name] for name in PROPOSAL_FIELDS}
+    if draft is None:
+        draft = Draft(
+            version=version,
+            operation="change",
+            proposal=proposal,
+            proposal_key=proposal.key,
+            theme=proposal.theme,
+            base=live,
+            created_by=by,
+        )
+    elif draft.operation == "remove":
+        draft.operation = "change"
+    else:
+        draft.revision += 1
+    draft.data = values
+    draft.updated_by = by
+    return _save(draft)
+
+
+@transaction.atomic
+def save_addition(*, theme: Theme, data: dict[str, Any], token: str, by: Any, key: str | None = None) -> Draft:
+    """Propose a new proposal in `theme` (key None) or change a proposed one (its key)."""
+    version = open_version(agenda=theme.agenda, by=by)
+    values = {name: data[name] for name in PROPOSAL_FIELDS}
+    if key is None:
+        _editable(version)
+        draft = Draft(
+            version=version,
+            operation="add",
+            proposal_key=_new_key(values["title_nl"]),
+            theme=theme,
+            base={},
+            created_by=by,
+        )
+    else:
+        proposed = Draft.objects.select_for_update().filter(version=version, proposal_key=key, operation="add").first()
+        _check_token(proposed, token, live=None)
+        _editable(version)
+        if proposed is None:
+            raise WorkflowError(_("This proposed proposal has been discarded."))
+        draft = proposed
+        draft.revision += 1
+    draft.data = values
+    draft.updated_by = by
+    return _save(draft)
+
+
+@transaction.atomic
+def save_removal(*, proposal: Proposal, token: str, by: Any) -> Draft:
+    """Propose to remove `proposal` from the agenda at the next publication."""
+    if proposal.children.exists():
+        raise WorkflowError(_("This proposal has sub-proposals; remove those first."))
+    version = open_version(agenda=proposal.theme.agenda, by=by)
+    draft = Draft.objects.select_for_update().filter(version=version, proposal_key=proposal.key).first()
+    live = proposal_values(proposal)
+    _check_token(draft, token, live=live)
+    _editable(version)
+    if draft is None:
+        draft = Draft(
+            version=version,
+            proposal=proposal,
+            proposal_key=proposal.key,
+            theme=proposal.theme,
+            base=live,
+            created_by=by,
+        )
+    else:
+        draft.revision += 1
+    draft.operation = "remove"
+    draft.data = {}
+    draft.updated_by = by
+    return _save(draft)
+
+
+@transaction.atomic
+def discard_draft(*, draft: Draft, token: str, by: Any) -> None:
+    """Drop a draft; its history keeps who wrote what."""
+    locked = Draft.objects.select_for_update().select_related("version", "updated_by").filter(pk=draft.pk).first()
+    _check_token(locked, token, live=draft.base)
+    assert locked is not None  # _check_token refuses a missing draft
+    _editable(locked.version)
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.delete()
+
+
+def _save(draft: Draft) -> Draft:
+    draft._history_user = draft.updated_by  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError as error:
+        # Two first saves of the same proposal at once: the second loses, as with tokens.
+        raise ConcurrentEdit(
+            _("Someone else started a draft of this proposal at the same moment. Reload and try again."),
+            current=None,
+            theirs={},
+        ) from error
+    return draft
+
+
+def _new_key(title: str) -> str:
+    """A proposal key from the title, unique among proposals and drafts."""
+    base = slugify(title)[:60].strip("-") or "proposal"
+    key, n = base, 1
+    while Proposal.objects.filter(key=key).exists() or Draft.objects.filter(proposal_key=key).exists():
+        n += 1
+        key = f"{base}-{n}"
+    return key
+
+
+@transaction.atomic
+def submit_version(*, version: Version, by: Any) -> Version:
+    """Send the open version to the core group for review: its drafts are frozen."""
+    version = Version.objects.select_for_update().get(pk=version.pk)
+    if version.status != "draft":
+        raise WorkflowError(_("Only a version in draft can be sent for review."))
+    if not version.drafts.exists():
+        raise WorkflowError(_("This version has no drafts yet."))
+    version.status, version.submitted_at, version.submitted_by = "review", timezone.now(), by
+    version._history_user = by  # type: ignore[attr-defined]
+    version.save()
+    return version
+
+
+@transaction.atomic
+def reopen_version(*, version: Version, by: Any) -> Version:
+    """Send a version in review back to draft so its drafts can be edited again."""
+    version = Version.objects.select_for_update().get(pk=version.pk)
+    if version.status != "review":
+        raise WorkflowError(_("Only a version in review can be sent back to draft."))
+    version.status = "draft"
+    version._history_user = by  # type: ignore[attr-defined]
+    version.save()
+    return version
+
+
+@transaction.atomic
+def publish_version(*, version: Version, by: Any, note: str = "") -> PublishResult:
+    """Apply every draft of a reviewed version to the agenda, store the snapshot, and make it
+    the version the public sees. All or nothing: a conflict leaves everything as it was."""
+    version = Version.objects.select_for_update().get(pk=version.pk)
+    if version.status != "review":
+        raise WorkflowError(_("Only a version in review can be published."))
+    drafts = list(version.drafts.select_related("proposal", "theme", "updated_by").order_by("pk"))
+    problems = [problem for draft in drafts for problem in _conflicts(draft)]
+    if problems:
+        raise WorkflowError(" ".join(problems))
+    counts = {"add": 0, "change": 0, "remove": 0}
+    # Stored, not shown as is: kept in one language so histories read the same for everyone.
+    reason = f"Version {version.number}"
+    for draft in drafts:
+        try:
+            _apply(draft, reason=reason)
+        except ValidationError as error:
+            raise WorkflowError(f"{draft.proposal_key}: {'; '.join(error.messages)}") from error
+        counts[draft.operation] += 1
+    version.snapshot = take_snapshot(version.agenda)
+    version.status, version.published_at, version.published_by = "published", timezone.now(), by
+    version.note = note or version.note
+    version._history_user = by  # type: ignore[attr-defined]
+    version.save()
+    search.rebuild_index()
+    return PublishResult(version, counts["add"], counts["change"], counts["remove"])
+
+
+def _conflicts(draft: Draft) -> list[str]:
+    """Why `draft` cannot be applied: its proposal went, or was changed outside the workflow
+    (admin) on a field the draft also changes — publishing would silently overwrite that."""
+    if draft.operation == "add":
+        return []
+    if draft.proposal is None:
+        return [_("%(key)s: the proposal no longer exists.") % {"key": draft.proposal_key}]
+    live = proposal_values(draft.proposal)
+    touched = [f for f in PROPOSAL_FIELDS if draft.operation == "remove" or draft.data.get(f) != draft.base.get(f)]
+    moved = [f for f in touched if live.get(f) != draft.base.get(f)]
+    if moved:
+        return [
+            _("%(key)s: changed by someone else since the draft started (%(fields)s).")
+            % {"key": draft.proposal_key, "fields": ", ".join(moved)}
+        ]
+    return []
+
+
+def _apply(draft: Draft, *, reason: str) -> None:
+    if draft.operation == "remove":
+        assert draft.proposal is not None
+        proposal = draft.proposal
+        proposal._history_user = draft.updated_by  # type: ignore[attr-defined]
+        proposal._change_reason = reason  # type: ignore[attr-defined]
+        proposal.delete()
+        return
+    if draft.operation == "add":
+        proposal = Proposal(key=draft.proposal_key, theme=draft.theme)
+    else:
+        assert draft.proposal is not None
+        proposal = draft.proposal
+    for name in PROPOSAL_FIELDS:
+        setattr(proposal, name, draft.data.get(name))
+    proposal.full_clean()
+    proposal._history_user = draft.updated_by  # type: ignore[attr-defined]
+    proposal._change_reason = reason  # type: ignore[attr-defined]
+    proposal.save()
+    if draft.operation == "add":
+        Draft.objects.filter(pk=draft.pk).update(proposal=proposal)
+
+
+@transaction.atomic
+def record_seed_version(*, agenda: Agenda) -> Version | None:
+    """Version 1 is the agenda as loaded from the seed, when nothing was published before."""
+    if Version.objects.filter(agenda=agenda).exists():
+        return None
+    return Version.objects.create(
+        agenda=agenda,
+        number=1,
+        status="published",
+        snapshot=take_snapshot(agenda),
+        published_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def add_comment(*, proposal: Proposal, text: str, by: Any) -> Comment:
+    """A member's comment on a published proposal (not part of any version)."""
+    return Comment.objects.create(proposal=proposal, author=by, text=text.strip())

@@ -1,0 +1,102 @@
+"""Reads for the review workflow: drafts, histories, version diffs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+
+from trechter.agenda.models import Agenda, Proposal
+from trechter.analytics.diff import FieldChange, RecordsDiff, diff_fields, diff_records
+from trechter.versions.models import Draft, Version
+from trechter.versions.snapshot import PROPOSAL_FIELDS
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    who: str
+    what: str  # "created", "changed", "removed", "draft"
+    reason: str
+    changes: tuple[FieldChange, ...]
+
+
+def latest_published(agenda: Agenda | None = None) -> Version | None:
+    versions = Version.objects.published().select_related("published_by")
+    if agenda is not None:
+        versions = versions.filter(agenda=agenda)
+    return versions.order_by("-number").first()
+
+
+def open_drafts(agenda: Agenda) -> QuerySet[Draft]:
+    return Draft.objects.filter(version__agenda=agenda, version__status__in=("draft", "review")).select_related(
+        "version", "theme", "created_by", "updated_by"
+    )
+
+
+def draft_changes(draft: Draft) -> tuple[FieldChange, ...]:
+    """What the draft would change on the public page, field by field."""
+    if draft.operation == "remove":
+        return ()
+    return diff_fields(draft.base, {name: draft.data.get(name) for name in PROPOSAL_FIELDS})
+
+
+def proposal_history(key: str, proposal: Proposal | None) -> list[HistoryEntry]:
+    """Published changes (from the proposal's history) and draft saves, newest first.
+
+    Two queries: diffs are computed here between consecutive records, not one query each."""
+    entries: list[HistoryEntry] = []
+    if proposal is not None:
+        records = list(proposal.history.select_related("history_user").order_by("history_date", "history_id"))
+        previous: dict[str, Any] = {}
+        for record in records:
+            values = {name: getattr(record, name) for name in PROPOSAL_FIELDS}
+            what = {"+": "created", "~": "changed", "-": "removed"}[record.history_type]
+            entries.append(
+                HistoryEntry(
+                    at=record.history_date,
+                    who=record.history_user.get_username() if record.history_user else "",
+                    what=what,
+                    reason=record.history_change_reason or "",
+                    changes=diff_fields(previous, values) if what != "created" else (),
+                )
+            )
+            previous = values
+    drafts = Draft.history.filter(proposal_key=key).select_related("history_user").order_by("history_date")
+    for record in drafts:
+        entries.append(
+            HistoryEntry(
+                at=record.history_date,
+                who=record.history_user.get_username() if record.history_user else "",
+                what="draft-deleted" if record.history_type == "-" else f"draft-{record.operation}",
+                reason=f"r{record.revision}",
+                changes=(),
+            )
+        )
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+@dataclass(frozen=True)
+class VersionDiff:
+    old: Version
+    new: Version
+    proposals: RecordsDiff
+    themes: RecordsDiff
+    titles: dict[str, str]  # proposal key → Dutch title, for display of removed ones too
+
+
+def version_diff(old: Version, new: Version) -> VersionDiff:
+    """What changed between two published versions, from their snapshots."""
+    old_proposals = (old.snapshot or {}).get("proposals", {})
+    new_proposals = (new.snapshot or {}).get("proposals", {})
+    titles = {key: record.get("title_nl", key) for key, record in {**old_proposals, **new_proposals}.items()}
+    return VersionDiff(
+        old=old,
+        new=new,
+        proposals=diff_records(old_proposals, new_proposals),
+        themes=diff_records((old.snapshot or {}).get("themes", {}), (new.snapshot or {}).get("themes", {})),
+        titles=titles,
+    )

@@ -1,0 +1,61 @@
+"""The published agenda as plain JSON data: what a version stores and what diffs compare."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from trechter.agenda.models import Agenda, Party, Proposal, ProposalInstrument, Theme
+
+# The proposal fields people edit through drafts; snapshots and diffs use the same list.
+PROPOSAL_FIELDS = (
+    "kind",
+    "title_nl",
+    "title_en",
+    "summary_nl",
+    "summary_en",
+    "status",
+    "trl_from",
+    "trl_to",
+    "value_chain",
+    "budget_per_year_min_eur",
+    "budget_per_year_max_eur",
+    "budget_years",
+    "budget_total_min_eur",
+    "budget_total_max_eur",
+    "duration_months",
+    "planned_start",
+)
+THEME_FIELDS = ("name_nl", "name_en", "aim_nl", "aim_en")
+SNAPSHOT_FORMAT = 1
+
+
+def proposal_values(proposal: Proposal) -> dict[str, Any]:
+    """The editable fields of one proposal as JSON-ready values."""
+    return {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
+
+
+def take_snapshot(agenda: Agenda) -> dict[str, Any]:
+    """Themes and proposals of `agenda` with their parties and instruments, keyed by key.
+
+    Four queries whatever the size of the agenda."""
+    themes = {t.key: {name: getattr(t, name) for name in THEME_FIELDS} for t in Theme.objects.filter(agenda=agenda)}
+    proposals: dict[str, dict[str, Any]] = {}
+    for p in Proposal.objects.filter(theme__agenda=agenda).select_related("theme", "parent"):
+        proposals[p.key] = {
+            "theme": p.theme.key,
+            "parent": p.parent.key if p.parent else None,
+            **proposal_values(p),
+            "parties": [],
+            "instruments": [],
+        }
+    parties = Party.objects.filter(proposal__theme__agenda=agenda).values_list(
+        "proposal__key", "organisation__key", "role"
+    )
+    for proposal_key, organisation_key, role in parties.order_by("organisation__key"):
+        proposals[proposal_key]["parties"].append(f"{organisation_key} ({role})")
+    instruments = ProposalInstrument.objects.filter(proposal__theme__agenda=agenda).values_list(
+        "proposal__key", "instrument__key", "state"
+    )
+    for proposal_key, instrument_key, state in instruments.order_by("instrument__key"):
+        proposals[proposal_key]["instruments"].append(f"{instrument_key} ({state})")
+    return {"format": SNAPSHOT_FORMAT, "agenda": agenda.key, "themes": themes, "proposals": proposals}
