@@ -35,7 +35,7 @@ def test_visitor_reads_the_funnel_of_every_theme(page: Page, site: str) -> None:
 
         expect(page).to_have_url(f"{site}/nl/themes/{theme.key}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(theme.name_nl)
-        chart = page.get_by_role("img", name=f"Funnel of {theme.name_nl}", exact=True)
+        chart = page.get_by_role("img", name=f"Trechter van {theme.name_nl}", exact=True)
         expect(chart).to_be_visible()
         expect(chart.locator(f'a[href="/nl/proposals/{proposal.key}/"]')).to_be_visible()
         expect(page.get_by_role("link", name=proposal.title_nl, exact=True).first).to_be_visible()
@@ -44,7 +44,7 @@ def test_visitor_reads_the_funnel_of_every_theme(page: Page, site: str) -> None:
 def test_visitor_switches_a_theme_page_to_english(page: Page, site: str) -> None:
     page.goto(site + "/nl/themes/flexible-electronics/")
     expect(page.get_by_role("heading", name="Samenwerkingsvoorstellen")).to_be_visible()
-    expect(page.get_by_text("Gap: no Flemish actor").first).to_be_visible()
+    expect(page.get_by_text("Leemte: geen Vlaamse actor").first).to_be_visible()
 
     page.get_by_role("button", name="EN").click()
 

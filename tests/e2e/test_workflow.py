@@ -50,7 +50,7 @@ def test_lead_edits_in_draft_core_group_publishes_and_diff_shows_it(page: Page, 
     expect(page.get_by_text("Versie 2 is gepubliceerd")).to_be_visible()
 
     visitor.goto(f"{site}/nl/versions/diff/?old=1&new=2")
-    expect(visitor.get_by_text("Kennisdeling zonnestroom NL–VL")).to_be_visible()
+    expect(visitor.locator("ins", has_text="Kennisdeling zonnestroom NL–VL")).to_be_visible()
     expect(visitor.locator("del", has_text=published_title)).to_be_visible()
     visitor.goto(f"{site}/nl/proposals/{KEY}/")
     expect(visitor.get_by_role("heading", level=1)).to_have_text("Kennisdeling zonnestroom NL–VL")

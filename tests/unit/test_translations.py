@@ -6,7 +6,11 @@ from pathlib import Path
 PO = Path(__file__).resolve().parents[2] / "trechter" / "locale" / "nl" / "LC_MESSAGES" / "django.po"
 
 
-ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"(?:\n|$))+)', re.M)
+# msgid, an optional msgid_plural, then msgstr or msgstr[0], msgstr[1], … (each may span lines).
+ENTRY = re.compile(
+    r'^msgid ((?:".*"\n)+)(?:msgid_plural (?:".*"\n)+)?((?:msgstr(?:\[\d+\])? (?:".*"(?:\n|$))+)+)', re.M
+)
+FORM = re.compile(r'msgstr(?:\[\d+\])? ((?:".*"(?:\n|$))+)')
 
 
 def _joined(quoted: str) -> str:
@@ -14,13 +18,15 @@ def _joined(quoted: str) -> str:
 
 
 def _entries() -> list[tuple[str, str, str]]:
-    """(flags, msgid, msgstr) of every entry but the header."""
+    """(flags, msgid, msgstr) of every entry but the header; a plural entry's msgstr is
+    empty when any of its forms is."""
     entries = []
     for block in PO.read_text(encoding="utf-8").split("\n\n")[1:]:
         match = ENTRY.search(block)
         assert match, block
         flags = " ".join(line for line in block.splitlines() if line.startswith("#,"))
-        entries.append((flags, _joined(match.group(1)), _joined(match.group(2))))
+        forms = [_joined(form) for form in FORM.findall(match.group(2))]
+        entries.append((flags, _joined(match.group(1)), "" if not all(forms) else forms[0]))
     return entries
 
 
