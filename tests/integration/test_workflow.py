@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -294,3 +296,90 @@ def test_version_list_and_history_query_counts_do_not_grow(django_assert_max_num
     publish_change("three")
     assert _queries(client, "/nl/versions/", django_assert_max_num_queries) == versions_one
     assert _queries(client, f"/nl/proposals/{KEY}/history/", django_assert_max_num_queries) == history_one
+
+
+def _with_parties(data: dict[str, object], rows: list[tuple[str, str, str, bool]]) -> dict[str, object]:
+    """POST data of the edit form with its parties formset: (organisation, role, note, remove)."""
+    formset: dict[str, object] = {"parties-TOTAL_FORMS": len(rows), "parties-INITIAL_FORMS": 0}
+    for i, (organisation, role, note, remove) in enumerate(rows):
+        formset |= {f"parties-{i}-organisation": organisation, f"parties-{i}-role": role, f"parties-{i}-note": note}
+        if remove:
+            formset[f"parties-{i}-DELETE"] = "on"
+    return data | formset
+
+
+def test_lead_changes_parties_in_draft_and_publication_applies_them(client: Client) -> None:
+    from trechter.agenda.models import Party
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=LONE)
+    rows = [
+        ("ISPT", "lead", "", False),
+        ("dow", "lead", "now co-lead", False),  # by key, role changed
+        ("ArcelorMittal Belgium", "partner", "", True),  # removed
+        ("Technische Universiteit Delft", "partner", "", False),
+        ("Smart Delta Resources", "to_involve", "", False),
+        ("VITO", "partner", "", False),  # added by name
+        ("", "partner", "", False),  # an empty row is skipped
+    ]
+
+    response = _client(lead).post(f"/nl/proposals/{LONE}/edit/", _with_parties(_form(proposal), rows))
+
+    assert response.status_code == 302
+    assert set(Party.objects.filter(proposal=proposal).values_list("organisation__key", flat=True)) >= {
+        "arcelormittal-belgium"
+    }  # still published as before
+    draft_page = _client(lead).get(f"/en/proposals/{LONE}/draft/").content.decode()
+    assert "VITO (Partner)" in re.sub(r"</?(ins|del)>", "", draft_page)  # a word diff marks pieces
+    _publish_open(core)
+    parties = dict(Party.objects.filter(proposal=proposal).values_list("organisation__key", "role"))
+    assert parties == {
+        "ispt": "lead",
+        "dow": "lead",
+        "tu-delft": "partner",
+        "smart-delta-resources": "to_involve",
+        "vito": "partner",
+    }
+    diff = queries.version_diff(Version.objects.get(number=1), Version.objects.get(number=2))
+    assert [f.field for f in diff.proposals.changed[0].fields] == ["parties"]
+    assert Party.history.filter(organisation__key="arcelormittal-belgium", history_type="-").get().history_user == lead
+
+
+def test_unknown_or_repeated_party_is_refused_by_name() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=LONE)
+    client = _client(lead)
+
+    unknown = client.post(
+        f"/en/proposals/{LONE}/edit/", _with_parties(_form(proposal), [("Acme Nonexistent BV", "partner", "", False)])
+    )
+    twice = client.post(
+        f"/en/proposals/{LONE}/edit/",
+        _with_parties(_form(proposal), [("TNO", "partner", "", False), ("tno", "lead", "", False)]),
+    )
+
+    assert "No organisation “Acme Nonexistent BV” is known" in unknown.content.decode()
+    assert "This organisation is already a party." in twice.content.decode()
+    assert not Draft.objects.exists()
+
+
+def test_publish_refuses_when_parties_changed_under_the_draft() -> None:
+    from trechter.agenda.models import Party
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=LONE)
+    data = proposal_values(proposal) | {"parties": [{"organisation": "tno", "role": "lead", "note": ""}]}
+    draft = actions.save_change(proposal=proposal, data=data, token="new", by=lead)
+    Party.objects.filter(proposal=proposal, organisation__key="dow").delete()  # an admin edit meanwhile
+    actions.submit_version(version=draft.version, by=core)
+
+    with pytest.raises(actions.WorkflowError, match="parties"):
+        actions.publish_version(version=draft.version, by=core)
+    assert not Party.objects.filter(proposal=proposal, organisation__key="tno").exists()
+
+
+def test_edit_form_lists_current_parties_by_name() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    html = _client(lead).get(f"/en/proposals/{LONE}/edit/").content.decode()
+    assert 'value="DOW Chemicals Terneuzen"' in html
+    assert '<datalist id="organisation-names">' in html

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from trechter import vocabulary
+from trechter.actors.models import Organisation
 from trechter.agenda.models import Proposal
 from trechter.versions.snapshot import PROPOSAL_FIELDS
 
@@ -73,6 +74,69 @@ class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
     def values(self) -> dict[str, Any]:
         """The cleaned values as JSON-ready data, in PROPOSAL_FIELDS order."""
         return {name: self.cleaned_data.get(name) for name in PROPOSAL_FIELDS}
+
+
+class PartyForm(forms.Form):
+    """One party of a proposal. The organisation is typed (with suggestions) as its name,
+    an alias or its key; only organisations Trechter knows are accepted."""
+
+    organisation = forms.CharField(label=_("Organisation"), max_length=300, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=vocabulary.PARTY_ROLES, initial="partner")
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)
+
+    def clean_organisation(self) -> str:
+        """The organisation's key, found by key, name or alias (case-insensitive)."""
+        text = self.cleaned_data["organisation"].strip()
+        if not text:
+            return ""
+        found = Organisation.objects.filter(key=text).first()
+        if found is None:
+            named = list(Organisation.objects.filter(name__iexact=text)[:2]) or list(
+                Organisation.objects.filter(aliases__name__iexact=text).distinct()[:2]
+            )
+            if len(named) > 1:
+                raise forms.ValidationError(
+                    _("Several organisations are called “%(name)s”; type the key of the one you mean."),
+                    params={"name": text},
+                )
+            found = named[0] if named else None
+        if found is None:
+            raise forms.ValidationError(
+                _("No organisation “%(name)s” is known; pick one from the suggestions, or ask an admin to add it."),
+                params={"name": text},
+            )
+        return found.key
+
+
+class BasePartyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def clean(self) -> None:
+        """Each organisation once; rows left empty or ticked for removal do not count."""
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            key = form.cleaned_data.get("organisation")
+            if not key or form.cleaned_data.get("DELETE"):
+                continue
+            if key in seen:
+                form.add_error("organisation", _("This organisation is already a party."))
+            seen.add(key)
+
+    def values(self) -> list[dict[str, str]]:
+        """The parties as a draft keeps them."""
+        return [
+            {
+                "organisation": f.cleaned_data["organisation"],
+                "role": f.cleaned_data["role"],
+                "note": f.cleaned_data["note"],
+            }
+            for f in self.forms
+            if f.cleaned_data.get("organisation") and not f.cleaned_data.get("DELETE")
+        ]
+
+
+# Three empty rows for new parties; more can be added after saving.
+PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, can_delete=True, max_num=200)
 
 
 class CommentForm(forms.Form):

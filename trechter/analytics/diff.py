@@ -3,6 +3,8 @@ field by field. Plain data in and out; no Django."""
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -55,3 +57,20 @@ def diff_records(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping
         if fields:
             changed.append(RecordChange(key, fields))
     return RecordsDiff(added, removed, tuple(changed))
+
+
+def word_diff(old: str, new: str) -> list[tuple[str, str]]:
+    """`old` → `new` as ("equal" | "delete" | "insert", text) pieces, word by word, so a
+    one-word change in a long summary shows as one word, not two whole paragraphs."""
+    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
+    pieces: list[tuple[str, str]] = []
+    matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(("equal", "".join(old_words[a1:a2])))
+            continue
+        if op in ("delete", "replace"):
+            pieces.append(("delete", "".join(old_words[a1:a2])))
+        if op in ("insert", "replace"):
+            pieces.append(("insert", "".join(new_words[b1:b2])))
+    return [piece for piece in pieces if piece[1]]

@@ -12,10 +12,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from trechter.agenda.models import Agenda, Proposal, Theme
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Agenda, Party, Proposal, Theme
 from trechter.search import actions as search
 from trechter.versions.models import Comment, Draft, Version
-from trechter.versions.snapshot import PROPOSAL_FIELDS, proposal_values, take_snapshot
+from trechter.versions.snapshot import PROPOSAL_FIELDS, draft_values, take_snapshot
 
 NEW_TOKEN = "new"  # noqa: S105 — not a secret: the token of an edit that starts from the published text
 
@@ -102,10 +103,10 @@ def save_change(*, proposal: Proposal, data: dict[str, Any], token: str, by: Any
     is untouched until a version is published. Raises ConcurrentEdit or WorkflowError."""
     version = open_version(agenda=proposal.theme.agenda, by=by)
     draft = Draft.objects.select_for_update().filter(version=version, proposal_key=proposal.key).first()
-    live = proposal_values(proposal)
+    live = draft_values(proposal)
     _check_token(draft, token, live=live)
     _editable(version)
-    values = {name: data[name] for name in PROPOSAL_FIELDS}
+    values = _values(data)
     if draft is None:
         draft = Draft(
             version=version,
@@ -129,7 +130,7 @@ def save_change(*, proposal: Proposal, data: dict[str, Any], token: str, by: Any
 def save_addition(*, theme: Theme, data: dict[str, Any], token: str, by: Any, key: str | None = None) -> Draft:
     """Propose a new proposal in `theme` (key None) or change a proposed one (its key)."""
     version = open_version(agenda=theme.agenda, by=by)
-    values = {name: data[name] for name in PROPOSAL_FIELDS}
+    values = _values(data)
     if key is None:
         _editable(version)
         draft = Draft(
@@ -160,7 +161,7 @@ def save_removal(*, proposal: Proposal, token: str, by: Any) -> Draft:
         raise WorkflowError(_("This proposal has sub-proposals; remove those first."))
     version = open_version(agenda=proposal.theme.agenda, by=by)
     draft = Draft.objects.select_for_update().filter(version=version, proposal_key=proposal.key).first()
-    live = proposal_values(proposal)
+    live = draft_values(proposal)
     _check_token(draft, token, live=live)
     _editable(version)
     if draft is None:
@@ -189,6 +190,23 @@ def discard_draft(*, draft: Draft, token: str, by: Any) -> None:
     _editable(locked.version)
     locked._history_user = by  # type: ignore[attr-defined]
     locked.delete()
+
+
+def _values(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields a draft keeps, and the parties when given (organisation keys must exist)."""
+    values = {name: data[name] for name in PROPOSAL_FIELDS}
+    if "parties" in data:
+        parties = sorted(data["parties"], key=lambda party: party["organisation"])
+        keys = [party["organisation"] for party in parties]
+        if len(set(keys)) != len(keys):
+            raise WorkflowError(_("An organisation is named twice among the parties."))
+        known = set(Organisation.objects.filter(key__in=keys).values_list("key", flat=True))
+        if unknown := sorted(set(keys) - known):
+            raise WorkflowError(_("Unknown organisation: %(keys)s.") % {"keys": ", ".join(unknown)})
+        values["parties"] = [
+            {"organisation": p["organisation"], "role": p["role"], "note": p.get("note", "")} for p in parties
+        ]
+    return values
 
 
 def _save(draft: Draft) -> Draft:
@@ -278,8 +296,9 @@ def _conflicts(draft: Draft) -> list[str]:
         return []
     if draft.proposal is None:
         return [_("%(key)s: the proposal no longer exists.") % {"key": draft.proposal_key}]
-    live = proposal_values(draft.proposal)
-    touched = [f for f in PROPOSAL_FIELDS if draft.operation == "remove" or draft.data.get(f) != draft.base.get(f)]
+    live = draft_values(draft.proposal)
+    names = [*PROPOSAL_FIELDS, "parties"]
+    touched = [f for f in names if draft.operation == "remove" or draft.data.get(f) != draft.base.get(f)]
     moved = [f for f in touched if live.get(f) != draft.base.get(f)]
     if moved:
         return [
@@ -308,8 +327,30 @@ def _apply(draft: Draft, *, reason: str) -> None:
     proposal._history_user = draft.updated_by  # type: ignore[attr-defined]
     proposal._change_reason = reason  # type: ignore[attr-defined]
     proposal.save()
+    if "parties" in draft.data:
+        _sync_parties(proposal, draft.data["parties"], by=draft.updated_by, reason=reason)
     if draft.operation == "add":
         Draft.objects.filter(pk=draft.pk).update(proposal=proposal)
+
+
+def _sync_parties(proposal: Proposal, wanted: list[dict[str, str]], *, by: Any, reason: str) -> None:
+    """Make the proposal's parties exactly `wanted`, row by row so each change has a history."""
+    organisations = {o.key: o for o in Organisation.objects.filter(key__in=[p["organisation"] for p in wanted])}
+    existing = {party.organisation.key: party for party in proposal.parties.select_related("organisation")}
+    for key, party in existing.items():
+        if key not in organisations:
+            party._history_user, party._change_reason = by, reason  # type: ignore[attr-defined]
+            party.delete()
+    for row in wanted:
+        party = existing.get(row["organisation"]) or Party(
+            proposal=proposal, organisation=organisations[row["organisation"]]
+        )
+        if party.pk and (party.role, party.note) == (row["role"], row.get("note", "")):
+            continue
+        party.role, party.note = row["role"], row.get("note", "")
+        party.full_clean()
+        party._history_user, party._change_reason = by, reason  # type: ignore[attr-defined]
+        party.save()
 
 
 @transaction.atomic

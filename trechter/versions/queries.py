@@ -8,6 +8,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from trechter import vocabulary
+from trechter.actors.models import Organisation
 from trechter.agenda.models import Agenda, Proposal
 from trechter.analytics.diff import FieldChange, RecordsDiff, diff_fields, diff_records
 from trechter.versions.models import Draft, Version
@@ -36,11 +38,36 @@ def open_drafts(agenda: Agenda) -> QuerySet[Draft]:
     )
 
 
-def draft_changes(draft: Draft) -> tuple[FieldChange, ...]:
-    """What the draft would change on the public page, field by field."""
+def organisation_names(drafts: list[Draft]) -> dict[str, str]:
+    """Organisation key → name for every party named in `drafts` (one query)."""
+    keys = {
+        party["organisation"]
+        for draft in drafts
+        for values in (draft.data, draft.base)
+        for party in values.get("parties", [])
+    }
+    return dict(Organisation.objects.filter(key__in=keys).values_list("key", "name"))
+
+
+def _parties_label(parties: list[dict[str, str]], names: dict[str, str]) -> str:
+    roles = dict(vocabulary.PARTY_ROLES)
+    return "; ".join(
+        f"{names.get(p['organisation'], p['organisation'])} ({roles.get(p['role'], p['role'])})" for p in parties
+    )
+
+
+def draft_changes(draft: Draft, names: dict[str, str] | None = None) -> tuple[FieldChange, ...]:
+    """What the draft would change on the public page, field by field; parties as one line
+    of names. Give `names` (organisation_names) when listing many drafts."""
     if draft.operation == "remove":
         return ()
-    return diff_fields(draft.base, {name: draft.data.get(name) for name in PROPOSAL_FIELDS})
+    old = {name: draft.base.get(name) for name in PROPOSAL_FIELDS}
+    new = {name: draft.data.get(name) for name in PROPOSAL_FIELDS}
+    if "parties" in draft.data and draft.data["parties"] != draft.base.get("parties", []):
+        names = organisation_names([draft]) if names is None else names
+        old["parties"] = _parties_label(draft.base.get("parties", []), names)
+        new["parties"] = _parties_label(draft.data["parties"], names)
+    return diff_fields(old, new)
 
 
 def proposal_history(key: str, proposal: Proposal | None) -> list[HistoryEntry]:

@@ -34,6 +34,17 @@ def proposal_values(proposal: Proposal) -> dict[str, Any]:
     return {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
 
 
+def party_values(proposal: Proposal) -> list[dict[str, str]]:
+    """The proposal's parties as drafts keep them: organisation key, role, note; by key."""
+    rows = proposal.parties.select_related("organisation").order_by("organisation__key")
+    return [{"organisation": r.organisation.key, "role": r.role, "note": r.note} for r in rows]
+
+
+def draft_values(proposal: Proposal) -> dict[str, Any]:
+    """Everything a draft of `proposal` can change: its fields and its parties."""
+    return {**proposal_values(proposal), "parties": party_values(proposal)}
+
+
 def take_snapshot(agenda: Agenda) -> dict[str, Any]:
     """Themes and proposals of `agenda` with their parties and instruments, keyed by key.
 

@@ -53,8 +53,9 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
         if not request.user.has_perm("agenda.view_drafts"):
             raise Http404  # the public does not learn what is being drafted
         drafts = list(queries.open_drafts(version.agenda).filter(version=version))
+        names = queries.organisation_names(drafts)
         context |= {
-            "drafts": [(d, queries.draft_changes(d)) for d in drafts],
+            "drafts": [(d, queries.draft_changes(d, names)) for d in drafts],
             "can_review": request.user.has_perm("versions.review_version", version),
             "publish_form": PublishForm(),
         }

@@ -74,3 +74,36 @@ def stages(keys: list[str] | None) -> str:
 
     labels = dict(VALUE_CHAIN_STAGES)
     return ", ".join(str(labels.get(key, key)) for key in keys or [])
+
+
+@register.simple_tag
+def change_cells(change: Any) -> str:
+    """The two cells of a diff row: long texts get a word-level diff, other values old/new.
+    Every piece of text is escaped; only our own <del>/<ins>/<td> markup is added."""
+    from django.utils.html import format_html, format_html_join
+
+    from trechter.analytics.diff import word_diff
+
+    old, new = change.old, change.new
+    if change.field == "value_chain":
+        old, new = stages(old), stages(new)
+
+    def shown(value: Any) -> Any:
+        if isinstance(value, list):
+            value = ", ".join(str(item) for item in value)
+        return "—" if value in (None, "") else value
+
+    if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > 80:
+        pieces = word_diff(old, new)
+        before = format_html_join(
+            "",
+            "{}",
+            ((format_html("<del>{}</del>", t) if op == "delete" else t,) for op, t in pieces if op != "insert"),
+        )
+        after = format_html_join(
+            "",
+            "{}",
+            ((format_html("<ins>{}</ins>", t) if op == "insert" else t,) for op, t in pieces if op != "delete"),
+        )
+        return format_html('<td class="text">{}</td><td class="text">{}</td>', before, after)
+    return format_html("<td><del>{}</del></td><td><ins>{}</ins></td>", shown(old), shown(new))

@@ -3,6 +3,7 @@ comments. Edits never touch the published proposal; they go into the open versio
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -13,11 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from trechter.agenda.forms import CommentForm, ProposalForm
+from trechter.actors.models import Organisation
+from trechter.agenda.forms import CommentForm, PartyFormSet, ProposalForm
 from trechter.agenda.models import Agenda, Proposal, Theme
 from trechter.versions import actions, queries
 from trechter.versions.models import Comment, Draft
-from trechter.versions.snapshot import PROPOSAL_FIELDS
+from trechter.versions.snapshot import PROPOSAL_FIELDS, party_values
+
+PARTIES_PREFIX = "parties"
 
 
 def _published(key: str) -> Proposal | None:
@@ -77,40 +81,78 @@ def draft(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "agenda/proposal_draft.html", context)
 
 
-def _form_for(request: HttpRequest, proposal: Proposal | None, theme: Theme, current: Draft | None) -> ProposalForm:
-    """A form on a throw-away instance: validating it must never touch the published row."""
+@dataclass
+class EditForms:
+    """The proposal form and its parties formset, validated and read together. A POST
+    without the parties' management form (a client that only edits fields) leaves the
+    parties as they are."""
+
+    form: ProposalForm
+    parties: Any  # PartyFormSet, or None when the POST did not include it
+
+    def is_valid(self) -> bool:
+        return self.form.is_valid() and (self.parties is None or self.parties.is_valid())
+
+    def values(self) -> dict[str, Any]:
+        values = self.form.values()
+        if self.parties is not None:
+            values["parties"] = self.parties.values()
+        return values
+
+
+def _forms_for(request: HttpRequest, proposal: Proposal | None, theme: Theme, current: Draft | None) -> EditForms:
+    """Forms on a throw-away instance: validating them must never touch the published row."""
     instance = Proposal(theme=theme) if proposal is None else Proposal.objects.get(pk=proposal.pk)
+    parties = party_values(proposal) if proposal is not None else []
     if current is not None and current.operation != "remove":
         for name in PROPOSAL_FIELDS:
             setattr(instance, name, current.data.get(name))
-    token = current.token if current is not None else actions.NEW_TOKEN
+        parties = current.data.get("parties", parties)
     if request.method == "POST":
-        return ProposalForm(request.POST, instance=instance)
-    return ProposalForm(instance=instance, initial={"token": token})
+        has_parties = f"{PARTIES_PREFIX}-TOTAL_FORMS" in request.POST
+        formset = PartyFormSet(request.POST, prefix=PARTIES_PREFIX) if has_parties else None
+        return EditForms(ProposalForm(request.POST, instance=instance), formset)
+    names = dict(Organisation.objects.filter(key__in=[p["organisation"] for p in parties]).values_list("key", "name"))
+    initial = [{**p, "organisation": names.get(p["organisation"], p["organisation"])} for p in parties]
+    token = current.token if current is not None else actions.NEW_TOKEN
+    return EditForms(
+        ProposalForm(instance=instance, initial={"token": token}),
+        PartyFormSet(initial=initial, prefix=PARTIES_PREFIX),
+    )
 
 
-def _conflict_rows(form: ProposalForm, theirs: dict[str, Any]) -> list[dict[str, Any]]:
+def _conflict_rows(forms: EditForms, theirs: dict[str, Any]) -> list[dict[str, Any]]:
     """Fields where the other person's saved value differs from what this user typed."""
-    mine = form.values() if form.is_valid() else {name: form.data.get(name) for name in PROPOSAL_FIELDS}
-    return [
-        {"field": form[name].label, "theirs": theirs.get(name), "mine": mine.get(name)}
+    mine = forms.values()
+    rows = [
+        {"field": forms.form[name].label, "theirs": theirs.get(name), "mine": mine.get(name)}
         for name in PROPOSAL_FIELDS
         if name in theirs and theirs.get(name) != mine.get(name)
     ]
+    if "parties" in theirs and "parties" in mine and theirs["parties"] != mine["parties"]:
+        show = lambda parties: "; ".join(f"{p['organisation']} ({p['role']})" for p in parties)  # noqa: E731
+        rows.append({"field": _("Parties"), "theirs": show(theirs["parties"]), "mine": show(mine["parties"])})
+    return rows
 
 
-def _save_form(request: HttpRequest, form: ProposalForm, save: Any) -> tuple[Draft | None, dict[str, Any]]:
-    """Run `save` (an action) with the form's values; on refusal keep the form as typed."""
+def _save_forms(request: HttpRequest, forms: EditForms, save: Any) -> tuple[Draft | None, dict[str, Any]]:
+    """Run `save` (an action) with the forms' values; on refusal keep the forms as typed."""
     try:
-        return save(data=form.values(), token=form.cleaned_data["token"], by=request.user), {}
+        return save(data=forms.values(), token=forms.form.cleaned_data["token"], by=request.user), {}
     except actions.ConcurrentEdit as conflict:
-        data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: POST data is immutable
+        data = forms.form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: POST data is immutable
         data["token"] = conflict.current.token if conflict.current else actions.NEW_TOKEN
-        form.data = data
-        return None, {"conflict": str(conflict), "conflict_rows": _conflict_rows(form, conflict.theirs)}
+        forms.form.data = data
+        return None, {"conflict": str(conflict), "conflict_rows": _conflict_rows(forms, conflict.theirs)}
     except actions.WorkflowError as error:
-        form.add_error(None, str(error))
+        forms.form.add_error(None, str(error))
         return None, {}
+
+
+def _render_form(request: HttpRequest, forms: EditForms, context: dict[str, Any], status: int = 200) -> HttpResponse:
+    organisations = Organisation.objects.order_by("name").values_list("key", "name")
+    context |= {"form": forms.form, "parties": forms.parties, "organisations": organisations}
+    return render(request, "agenda/proposal_form.html", context, status=status)
 
 
 @login_required
@@ -127,18 +169,18 @@ def edit(request: HttpRequest, key: str) -> HttpResponse:
         assert current is not None
         _require(request, "versions.edit_draft", current)
         theme = current.theme
-    form = _form_for(request, proposal, theme, current)
+    forms = _forms_for(request, proposal, theme, current)
     extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and forms.is_valid():
         if proposal is not None:
-            saved, extra = _save_form(request, form, lambda **kw: actions.save_change(proposal=proposal, **kw))
+            saved, extra = _save_forms(request, forms, lambda **kw: actions.save_change(proposal=proposal, **kw))
         else:
-            saved, extra = _save_form(request, form, lambda **kw: actions.save_addition(theme=theme, key=key, **kw))
+            saved, extra = _save_forms(request, forms, lambda **kw: actions.save_addition(theme=theme, key=key, **kw))
         if saved is not None:
             messages.success(request, _("Saved in the draft. The public page is unchanged until publication."))
             return redirect("proposal-draft", key=saved.proposal_key)
-    context = {"form": form, "proposal": proposal, "theme": theme, "draft": current, **extra}
-    return render(request, "agenda/proposal_form.html", context, status=409 if extra else 200)
+    context = {"proposal": proposal, "theme": theme, "draft": current, **extra}
+    return _render_form(request, forms, context, status=409 if extra.get("conflict") else 200)
 
 
 @login_required
@@ -147,14 +189,15 @@ def propose(request: HttpRequest, key: str) -> HttpResponse:
     """A member proposes a new proposal in a theme; it is published with the next version."""
     theme = get_object_or_404(Theme.objects.select_related("agenda"), key=key)
     _require(request, "agenda.propose_in_theme", theme)
-    form = _form_for(request, None, theme, None)
+    forms = _forms_for(request, None, theme, None)
     extra: dict[str, Any] = {}
-    if request.method == "POST" and form.is_valid():
-        saved, extra = _save_form(request, form, lambda **kw: actions.save_addition(theme=theme, **kw))
+    if request.method == "POST" and forms.is_valid():
+        saved, extra = _save_forms(request, forms, lambda **kw: actions.save_addition(theme=theme, **kw))
         if saved is not None:
             messages.success(request, _("Your proposal is saved as a draft for the next version."))
             return redirect("proposal-draft", key=saved.proposal_key)
-    return render(request, "agenda/proposal_form.html", {"form": form, "theme": theme, "is_new": True, **extra})
+    context = {"theme": theme, "is_new": True, **extra}
+    return _render_form(request, forms, context, status=409 if extra.get("conflict") else 200)
 
 
 @login_required

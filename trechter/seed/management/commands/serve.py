@@ -13,9 +13,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connections
 
-DEFAULT_THREADS = 4
+# Pages are CPU-bound (templates hold the GIL): threads add no throughput and widen the latency
+# tail, but a second one lets a worker answer while a request waits on SQLite's write lock.
+DEFAULT_THREADS = 2
 # 2 × cores + 1 is gunicorn's rule of thumb; the cap keeps a shared small host from filling
-# its memory with idle Django processes (about 60 MB each).
+# its memory with Django processes (about 85 MB resident each).
 MAX_DEFAULT_WORKERS = 9
 
 
@@ -27,10 +29,10 @@ def default_workers() -> int:
 
 class Command(BaseCommand):
     help = (
-        "Migrate, load the seed agenda if the database is empty, and serve on ADDR:PORT "
-        "(default 127.0.0.1:8000). Without --production: Django's development server. "
-        "With --production: collectstatic into TRECHTER_DATA_DIR/static, then gunicorn with "
-        "gthread workers (default 2 × cores + 1 workers, at most 9, 4 threads each, no access log); "
+        "Migrate, load the seed agenda if the database is empty, and serve on ADDR:PORT (default "
+        "127.0.0.1:8000). Without --production: Django's development server. With --production: "
+        "collectstatic into TRECHTER_DATA_DIR/static, then gunicorn with gthread workers (default "
+        f"2 × cores + 1 workers, at most {MAX_DEFAULT_WORKERS}, {DEFAULT_THREADS} threads each, no access log); "
         "needs TRECHTER_SECRET_KEY and TRECHTER_ALLOWED_HOSTS, and refuses TRECHTER_DEBUG=1."
     )
 
