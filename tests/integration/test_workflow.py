@@ -383,3 +383,75 @@ def test_edit_form_lists_current_parties_by_name() -> None:
     html = _client(lead).get(f"/en/proposals/{LONE}/edit/").content.decode()
     assert 'value="DOW Chemicals Terneuzen"' in html
     assert '<datalist id="organisation-names">' in html
+
+
+def _theme_form(theme_key: str, token: str = "new", **changes: object) -> dict[str, object]:
+    from trechter.agenda.models import Theme
+    from trechter.versions.snapshot import theme_values
+
+    return theme_values(Theme.objects.get(key=theme_key)) | changes | {"token": token}
+
+
+def test_lead_drafts_new_theme_aim_and_publication_applies_it(client: Client) -> None:
+    from trechter.agenda.models import Theme
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    published_aim = Theme.objects.get(key="energy").aim_nl
+
+    response = _client(lead).post("/nl/themes/energy/edit/", _theme_form("energy", aim_en="A sharper English aim."))
+
+    assert response.status_code == 302
+    assert "A sharper English aim." not in client.get("/en/themes/energy/").content.decode()
+    assert "A sharper English aim." in re.sub(
+        r"</?(ins|del)>", "", _client(lead).get("/en/versions/2/").content.decode()
+    )
+    _publish_open(core)
+    theme = Theme.objects.get(key="energy")
+    assert (theme.aim_en, theme.aim_nl) == ("A sharper English aim.", published_aim)
+    diff = queries.version_diff(Version.objects.get(number=1), Version.objects.get(number=2))
+    assert [(r.key, [f.field for f in r.fields]) for r in diff.themes.changed] == [("energy", ["aim_en"])]
+    assert "A sharper English aim." in client.get("/en/themes/energy/").content.decode()
+
+
+@pytest.mark.parametrize("role,theme", [("member", None), ("jury", None), ("theme_lead", "photonics")])
+def test_theme_texts_refused_to_others(role: str, theme: str | None) -> None:
+    from trechter.versions.models import ThemeDraft
+
+    other = _client(make_user("other", role, theme))
+
+    assert other.get("/nl/themes/energy/edit/").status_code == 403
+    assert other.post("/nl/themes/energy/edit/", _theme_form("energy", aim_en="x")).status_code == 403
+    assert not ThemeDraft.objects.exists()
+
+
+def test_theme_texts_refused_to_anonymous(client: Client) -> None:
+    response = client.post("/nl/themes/energy/edit/", _theme_form("energy", aim_en="x"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_concurrent_theme_edit_is_refused_and_shows_theirs() -> None:
+    from trechter.versions.models import ThemeDraft
+
+    ann, bob = make_user("ann", "theme_lead", "energy"), make_user("bob", "core_group")
+    assert _client(ann).post("/en/themes/energy/edit/", _theme_form("energy", aim_en="Ann's aim")).status_code == 302
+
+    refused = _client(bob).post("/en/themes/energy/edit/", _theme_form("energy", aim_en="Bob's aim"))
+
+    html = refused.content.decode()
+    assert refused.status_code == 409
+    assert "Ann&#x27;s aim" in html and "Bob&#x27;s aim" in html
+    assert ThemeDraft.objects.get().data["aim_en"] == "Ann's aim"
+
+
+def test_discarding_a_theme_draft_needs_the_current_revision() -> None:
+    from trechter.versions.models import ThemeDraft
+
+    lead = make_user("lea", "theme_lead", "energy")
+    client = _client(lead)
+    client.post("/nl/themes/energy/edit/", _theme_form("energy", aim_en="v1"))
+    draft = ThemeDraft.objects.get()
+
+    stale = client.post("/nl/themes/energy/discard/", {"token": "t0:0"})
+    assert stale.status_code == 302 and ThemeDraft.objects.exists()
+    client.post("/nl/themes/energy/discard/", {"token": draft.token})
+    assert not ThemeDraft.objects.exists()

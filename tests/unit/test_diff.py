@@ -31,10 +31,10 @@ def test_word_diff_marks_only_the_changed_words() -> None:
     )
 
     assert [p for p in pieces if p[0] != "equal"] == [
-        ("delete", "2017"),
-        ("insert", "2018"),
-        ("delete", "drie"),
-        ("insert", "vier"),
+        ("delete", "2017 "),
+        ("insert", "2018 "),
+        ("delete", "drie "),
+        ("insert", "vier "),
     ]
     assert "".join(t for op, t in pieces if op != "insert") == "De samenwerking start in 2017 met drie partners."
     assert "".join(t for op, t in pieces if op != "delete") == "De samenwerking start in 2018 met vier partners."
@@ -42,3 +42,10 @@ def test_word_diff_marks_only_the_changed_words() -> None:
 
 def test_word_diff_of_equal_texts_is_one_piece() -> None:
     assert word_diff("gelijk blijft gelijk", "gelijk blijft gelijk") == [("equal", "gelijk blijft gelijk")]
+
+
+def test_word_diff_of_a_rewrite_shows_both_texts_whole() -> None:
+    assert word_diff("Een heel andere tekst over waterstof", "Fotonica in Eindhoven") == [
+        ("delete", "Een heel andere tekst over waterstof"),
+        ("insert", "Fotonica in Eindhoven"),
+    ]

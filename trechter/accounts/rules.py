@@ -5,6 +5,7 @@ ours, not Django's model permissions, so the admin stays for superusers only.
 |----------------------------|----------|--------------------------------------------------|
 | agenda.propose_in_theme    | Theme    | any member (goes into the draft of the open version) |
 | agenda.edit_proposal       | Proposal | theme lead of its theme, core group, admin       |
+| agenda.edit_theme          | Theme    | its theme lead, core group, admin                |
 | agenda.view_drafts         | –        | theme leads, core group, admin                   |
 | agenda.comment_proposal    | Proposal | any member                                       |
 | versions.edit_draft        | Draft    | who may edit its proposal, or the member who proposed it |
@@ -67,6 +68,7 @@ may_edit_proposal = leads_theme_of | is_core_group
 
 rules.add_perm("agenda.propose_in_theme", is_member)
 rules.add_perm("agenda.edit_proposal", may_edit_proposal)
+rules.add_perm("agenda.edit_theme", may_edit_proposal)
 rules.add_perm("agenda.view_drafts", is_editor)
 rules.add_perm("agenda.comment_proposal", is_member)
 rules.add_perm("versions.edit_draft", may_edit_proposal | proposed_it)

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trechter import vocabulary
 from trechter.actors.models import Organisation
-from trechter.agenda.models import Proposal
-from trechter.versions.snapshot import PROPOSAL_FIELDS
+from trechter.agenda.models import Proposal, Theme
+from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS
 
 
 class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -137,6 +137,20 @@ class BasePartyFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
 
 # Three empty rows for new parties; more can be added after saving.
 PartyFormSet = forms.formset_factory(PartyForm, formset=BasePartyFormSet, extra=3, can_delete=True, max_num=200)
+
+
+class ThemeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """The texts of a theme a theme lead maintains: its name and aim in both languages."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Theme
+        fields = THEME_FIELDS
+        widgets = {"aim_nl": forms.Textarea(attrs={"rows": 10}), "aim_en": forms.Textarea(attrs={"rows": 10})}
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in THEME_FIELDS}
 
 
 class CommentForm(forms.Form):

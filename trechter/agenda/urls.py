@@ -1,12 +1,14 @@
 from django.urls import path
 
-from trechter.agenda.views import funnel, home, proposals, reference
+from trechter.agenda.views import funnel, home, proposals, reference, themes
 
 urlpatterns = [
     path("", home.home, name="home"),
     # Themes and their funnels (views/funnel.py)
     path("themes/<slug:key>/", funnel.theme_detail, name="theme"),
     path("funnel/", funnel.funnel_all, name="funnel"),
+    path("themes/<slug:key>/edit/", themes.edit, name="theme-edit"),
+    path("themes/<slug:key>/discard/", themes.discard, name="theme-discard"),
     # Reference pages of the agenda document (views/reference.py)
     path("overview/", reference.overview, name="overview"),
     path("trl/", reference.trl_annex, name="trl-annex"),

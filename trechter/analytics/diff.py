@@ -59,12 +59,19 @@ def diff_records(old: Mapping[str, Mapping[str, Any]], new: Mapping[str, Mapping
     return RecordsDiff(added, removed, tuple(changed))
 
 
+REWRITE_RATIO = 0.4  # below this share of common words, a text counts as rewritten
+
+
 def word_diff(old: str, new: str) -> list[tuple[str, str]]:
     """`old` → `new` as ("equal" | "delete" | "insert", text) pieces, word by word, so a
     one-word change in a long summary shows as one word, not two whole paragraphs."""
-    old_words, new_words = re.split(r"(\s+)", old), re.split(r"(\s+)", new)
-    pieces: list[tuple[str, str]] = []
+    # A word keeps its trailing space, so runs of changed words stay one piece.
+    old_words, new_words = re.findall(r"\S+\s*|\s+", old), re.findall(r"\S+\s*|\s+", new)
     matcher = difflib.SequenceMatcher(a=old_words, b=new_words, autojunk=False)
+    if matcher.ratio() < REWRITE_RATIO:
+        # A rewrite: word-level marks would only scatter; show old and new whole.
+        return [piece for piece in (("delete", old), ("insert", new)) if piece[1]]
+    pieces: list[tuple[str, str]] = []
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
         if op == "equal":
             pieces.append(("equal", "".join(old_words[a1:a2])))

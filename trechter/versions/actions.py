@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Agenda, Party, Proposal, Theme
 from trechter.search import actions as search
-from trechter.versions.models import Comment, Draft, Version
-from trechter.versions.snapshot import PROPOSAL_FIELDS, draft_values, take_snapshot
+from trechter.versions.models import Comment, Draft, ThemeDraft, Version
+from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS, draft_values, take_snapshot, theme_values
 
 NEW_TOKEN = "new"  # noqa: S105 — not a secret: the token of an edit that starts from the published text
 
@@ -28,7 +28,7 @@ class WorkflowError(Exception):
 class ConcurrentEdit(WorkflowError):
     """Somebody else saved the draft after this edit started. Nothing was written."""
 
-    def __init__(self, message: str, *, current: Draft | None, theirs: dict[str, Any]):
+    def __init__(self, message: str, *, current: Draft | ThemeDraft | None, theirs: dict[str, Any]):
         super().__init__(message)
         self.current = current
         self.theirs = theirs
@@ -76,7 +76,7 @@ def _editable(version: Version) -> None:
         )
 
 
-def _check_token(draft: Draft | None, token: str, *, live: dict[str, Any] | None) -> None:
+def _check_token(draft: Draft | ThemeDraft | None, token: str, *, live: dict[str, Any] | None) -> None:
     """Refuse a save that did not start from the draft as it is now (optimistic concurrency)."""
     if draft is None and token == NEW_TOKEN:
         return
@@ -182,6 +182,44 @@ def save_removal(*, proposal: Proposal, token: str, by: Any) -> Draft:
 
 
 @transaction.atomic
+def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any) -> ThemeDraft:
+    """Keep new texts of `theme` (name, aim) as its draft; the theme page is untouched until
+    publication. Raises ConcurrentEdit or WorkflowError, like proposal drafts."""
+    version = open_version(agenda=theme.agenda, by=by)
+    draft = ThemeDraft.objects.select_for_update().filter(version=version, theme=theme).first()
+    live = theme_values(theme)
+    _check_token(draft, token, live=live)
+    _editable(version)
+    if draft is None:
+        draft = ThemeDraft(version=version, theme=theme, base=live, created_by=by)
+    else:
+        draft.revision += 1
+    draft.data = {name: data[name] for name in THEME_FIELDS}
+    draft.updated_by = by
+    draft._history_user = by  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            draft.save()
+    except IntegrityError as error:
+        raise ConcurrentEdit(
+            _("Someone else started a draft of this theme at the same moment. Reload and try again."),
+            current=None,
+            theirs={},
+        ) from error
+    return draft
+
+
+@transaction.atomic
+def discard_theme_draft(*, draft: ThemeDraft, token: str, by: Any) -> None:
+    locked = ThemeDraft.objects.select_for_update().select_related("version", "updated_by").filter(pk=draft.pk).first()
+    _check_token(locked, token, live=draft.base)
+    assert locked is not None  # _check_token refuses a missing draft
+    _editable(locked.version)
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.delete()
+
+
+@transaction.atomic
 def discard_draft(*, draft: Draft, token: str, by: Any) -> None:
     """Drop a draft; its history keeps who wrote what."""
     locked = Draft.objects.select_for_update().select_related("version", "updated_by").filter(pk=draft.pk).first()
@@ -240,7 +278,7 @@ def submit_version(*, version: Version, by: Any) -> Version:
     version = Version.objects.select_for_update().get(pk=version.pk)
     if version.status != "draft":
         raise WorkflowError(_("Only a version in draft can be sent for review."))
-    if not version.drafts.exists():
+    if not (version.drafts.exists() or version.theme_drafts.exists()):
         raise WorkflowError(_("This version has no drafts yet."))
     version.status, version.submitted_at, version.submitted_by = "review", timezone.now(), by
     version._history_user = by  # type: ignore[attr-defined]
@@ -268,7 +306,9 @@ def publish_version(*, version: Version, by: Any, note: str = "") -> PublishResu
     if version.status != "review":
         raise WorkflowError(_("Only a version in review can be published."))
     drafts = list(version.drafts.select_related("proposal", "theme", "updated_by").order_by("pk"))
+    theme_drafts = list(version.theme_drafts.select_related("theme", "updated_by").order_by("pk"))
     problems = [problem for draft in drafts for problem in _conflicts(draft)]
+    problems += [problem for theme_draft in theme_drafts for problem in _theme_conflicts(theme_draft)]
     if problems:
         raise WorkflowError(" ".join(problems))
     counts = {"add": 0, "change": 0, "remove": 0}
@@ -280,6 +320,8 @@ def publish_version(*, version: Version, by: Any, note: str = "") -> PublishResu
         except ValidationError as error:
             raise WorkflowError(f"{draft.proposal_key}: {'; '.join(error.messages)}") from error
         counts[draft.operation] += 1
+    for theme_draft in theme_drafts:
+        _apply_theme(theme_draft, reason=reason)
     version.snapshot = take_snapshot(version.agenda)
     version.status, version.published_at, version.published_by = "published", timezone.now(), by
     version.note = note or version.note
@@ -306,6 +348,26 @@ def _conflicts(draft: Draft) -> list[str]:
             % {"key": draft.proposal_key, "fields": ", ".join(moved)}
         ]
     return []
+
+
+def _theme_conflicts(draft: ThemeDraft) -> list[str]:
+    live = theme_values(draft.theme)
+    moved = [f for f in THEME_FIELDS if draft.data.get(f) != draft.base.get(f) and live.get(f) != draft.base.get(f)]
+    if moved:
+        return [
+            _("%(key)s: changed by someone else since the draft started (%(fields)s).")
+            % {"key": draft.theme.key, "fields": ", ".join(moved)}
+        ]
+    return []
+
+
+def _apply_theme(draft: ThemeDraft, *, reason: str) -> None:
+    theme = draft.theme
+    for name in THEME_FIELDS:
+        setattr(theme, name, draft.data.get(name))
+    theme.full_clean()
+    theme._history_user, theme._change_reason = draft.updated_by, reason  # type: ignore[attr-defined]
+    theme.save()
 
 
 def _apply(draft: Draft, *, reason: str) -> None:

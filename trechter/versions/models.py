@@ -115,6 +115,34 @@ class Draft(models.Model):
         return f"{self.pk}:{self.revision}"
 
 
+class ThemeDraft(models.Model):
+    """Proposed new texts of a theme (name, aim), waiting for publication."""
+
+    version = models.ForeignKey(Version, on_delete=models.CASCADE, related_name="theme_drafts")
+    theme = models.ForeignKey("agenda.Theme", verbose_name=_("theme"), on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(_("proposed values"), default=dict)
+    base = models.JSONField(_("published values when the draft started"), default=dict)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("theme draft")
+        verbose_name_plural = _("theme drafts")
+        ordering = ["theme__order"]
+        constraints = [models.UniqueConstraint(fields=["version", "theme"], name="theme_draft_one_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.theme} ({self.version})"
+
+    @property
+    def token(self) -> str:
+        return f"t{self.pk}:{self.revision}"
+
+
 class Comment(models.Model):
     proposal = models.ForeignKey("agenda.Proposal", on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -34,6 +34,11 @@ def proposal_values(proposal: Proposal) -> dict[str, Any]:
     return {name: getattr(proposal, name) for name in PROPOSAL_FIELDS}
 
 
+def theme_values(theme: Theme) -> dict[str, Any]:
+    """The texts of a theme that drafts can change."""
+    return {name: getattr(theme, name) for name in THEME_FIELDS}
+
+
 def party_values(proposal: Proposal) -> list[dict[str, str]]:
     """The proposal's parties as drafts keep them: organisation key, role, note; by key."""
     rows = proposal.parties.select_related("organisation").order_by("organisation__key")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from trechter.agenda.models import Agenda
+from trechter.analytics.diff import diff_fields
 from trechter.versions import actions, queries
 from trechter.versions.forms import DiffForm, PublishForm
 from trechter.versions.models import Version
@@ -54,8 +55,10 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
             raise Http404  # the public does not learn what is being drafted
         drafts = list(queries.open_drafts(version.agenda).filter(version=version))
         names = queries.organisation_names(drafts)
+        theme_drafts = version.theme_drafts.select_related("theme", "updated_by")
         context |= {
             "drafts": [(d, queries.draft_changes(d, names)) for d in drafts],
+            "theme_drafts": [(d, diff_fields(d.base, d.data)) for d in theme_drafts],
             "can_review": request.user.has_perm("versions.review_version", version),
             "publish_form": PublishForm(),
         }

@@ -107,3 +107,20 @@ def change_cells(change: Any) -> str:
         )
         return format_html('<td class="text">{}</td><td class="text">{}</td>', before, after)
     return format_html("<td><del>{}</del></td><td><ins>{}</ins></td>", shown(old), shown(new))
+
+
+@register.filter
+def get_label(form: Any, name: str) -> Any:
+    """The label of field `name` of `form`; the name when the form has no such field."""
+    return form[name].label if name in form.fields else name
+
+
+@register.filter
+def theme_field(name: str) -> Any:
+    """The translated label of a theme field named in a diff ('aim_nl' → 'aim (Dutch)')."""
+    from trechter.agenda.models import Theme
+
+    try:
+        return getattr(Theme._meta.get_field(name), "verbose_name", name)
+    except FieldDoesNotExist:
+        return name

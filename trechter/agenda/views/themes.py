@@ -1,0 +1,88 @@
+"""Editing a theme's texts (name, aim) into the draft of the open version."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from trechter.agenda.forms import ThemeForm
+from trechter.agenda.models import Theme
+from trechter.analytics.diff import diff_fields
+from trechter.versions import actions
+from trechter.versions.models import ThemeDraft
+from trechter.versions.snapshot import THEME_FIELDS
+
+
+def _theme(request: HttpRequest, key: str) -> Theme:
+    theme = get_object_or_404(Theme.objects.select_related("agenda"), key=key)
+    if not request.user.has_perm("agenda.edit_theme", theme):
+        raise PermissionDenied(_("Only this theme's lead and the core group edit its texts."))
+    return theme
+
+
+def _current(theme: Theme) -> ThemeDraft | None:
+    return (
+        ThemeDraft.objects.select_related("version", "updated_by")
+        .filter(theme=theme, version__status__in=("draft", "review"))
+        .first()
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, key: str) -> HttpResponse:
+    """The theme's name and aim, as published or as drafted; saving keeps a draft."""
+    theme = _theme(request, key)
+    current = _current(theme)
+    instance = Theme.objects.get(pk=theme.pk)  # throw-away: validation never touches the published row
+    for name in THEME_FIELDS:
+        if current is not None:
+            setattr(instance, name, current.data.get(name))
+    token = current.token if current else actions.NEW_TOKEN
+    form = ThemeForm(request.POST or None, instance=instance, initial={"token": token})
+    extra: dict[str, Any] = {}
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.save_theme_change(
+                theme=theme, data=form.values(), token=form.cleaned_data["token"], by=request.user
+            )
+        except actions.ConcurrentEdit as conflict:
+            data = form.data.copy()  # type: ignore[attr-defined]  # a QueryDict: POST data is immutable
+            data["token"] = conflict.current.token if conflict.current else actions.NEW_TOKEN
+            form.data = data
+            rows = [
+                {"field": form[c.field].label, "theirs": c.old, "mine": c.new}
+                for c in diff_fields(conflict.theirs, form.values())
+            ]
+            extra = {"conflict": str(conflict), "conflict_rows": rows}
+        except actions.WorkflowError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Saved in the draft. The public page is unchanged until publication."))
+            return redirect("theme-edit", key=key)
+    changes = diff_fields(current.base, current.data) if current else ()
+    context = {"form": form, "theme": theme, "draft": current, "changes": changes, **extra}
+    return render(request, "agenda/theme_form.html", context, status=409 if extra else 200)
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, key: str) -> HttpResponse:
+    theme = _theme(request, key)
+    current = _current(theme)
+    if current is None:
+        raise Http404
+    try:
+        actions.discard_theme_draft(draft=current, token=request.POST.get("token", ""), by=request.user)
+    except actions.WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("theme-edit", key=key)
+    messages.success(request, _("Draft discarded."))
+    return redirect("theme", key=key)
