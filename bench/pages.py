@@ -29,6 +29,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,7 +87,7 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(folder: Path, port: int, workers: int, threads: int) -> subprocess.Popen[bytes]:
+def start_server(folder: Path, port: int, workers: int, threads: int, page_cache: bool) -> subprocess.Popen[bytes]:
     """`trechter run --production` on a fresh SQLite file in `folder`; its output goes to server.log."""
     env = dict(os.environ)
     for name in ("DATABASE_URL", "TRECHTER_DEBUG"):
@@ -95,6 +96,7 @@ def start_server(folder: Path, port: int, workers: int, threads: int) -> subproc
         TRECHTER_DATA_DIR=str(folder),
         TRECHTER_SECRET_KEY=secrets.token_urlsafe(48)[:50],
         TRECHTER_ALLOWED_HOSTS=HOST,
+        TRECHTER_PAGE_CACHE="1" if page_cache else "0",
         DJANGO_SETTINGS_MODULE="trechter.settings",
     )
     command = [sys.executable, "-m", "trechter.cli", "run", "--production", f"{HOST}:{port}"]
@@ -239,6 +241,12 @@ def main() -> None:
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
     parser.add_argument("--workers", type=int, default=default_workers(), help="gunicorn workers")
     parser.add_argument("--threads", type=int, default=DEFAULT_THREADS, help="threads per gunicorn worker")
+    parser.add_argument(
+        "--page-cache",
+        choices=["on", "off", "both"],
+        default="both",
+        help="anonymous page cache as deployed (on), every page rendered (off), or both runs (default)",
+    )
     options = parser.parse_args()
 
     client = options.client
@@ -258,7 +266,18 @@ def main() -> None:
             return load_with_wrk(port, path, options.concurrency, seconds, script)
         return load_with_python(port, path, options.concurrency, seconds)
 
-    server = start_server(folder, port, options.workers, options.threads)
+    modes = {"on": [True], "off": [False], "both": [True, False]}[options.page_cache]
+    for page_cache in modes:
+        results = measure(folder, port, options, load, page_cache)
+        print(f"Trechter page latency — SQLite seed data in {folder}")
+        print("anonymous page cache: " + ("ON (as deployed)" if page_cache else "OFF (every request renders the page)"))
+        report(results, client, options)
+        print()
+
+
+def measure(folder: Path, port: int, options: argparse.Namespace, load: Any, page_cache: bool) -> list[Any]:
+    """Start the server, load every target in turn, stop it; figures per target."""
+    server = start_server(folder, port, options.workers, options.threads, page_cache)
     results: list[tuple[str, str, Figures | str]] = []
     try:
         wait_until_healthy(server, port, folder / "server.log")
@@ -279,8 +298,7 @@ def main() -> None:
             results.append((name, path, figures))
     finally:
         stop_server(server)
-    print(f"Trechter page latency — SQLite seed data in {folder}")
-    report(results, client, options)
+    return results
 
 
 def report(results: list[tuple[str, str, Figures | str]], client: str, options: argparse.Namespace) -> None:

@@ -1,6 +1,8 @@
 """The `trechter` command line: our own commands, and every Django management command.
 
 trechter run [ADDR:PORT]     migrate, load the seed if empty, serve (default 127.0.0.1:8000)
+trechter run --production [ADDR:PORT] [--workers N] [--threads N]
+                             the same, then collectstatic and gunicorn (needs TRECHTER_SECRET_KEY)
 trechter load-seed           validate and load the seed data set (idempotent)
 trechter agenda [--lang en]  print the overview table of section 2.1
 trechter check [--strict]    integrity report of the stored agenda

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Serves /static/ from the app itself, compressed and cached, in production too (no CDN).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early: a cached public page for an anonymous visitor skips everything below.
+    "trechter.pagecache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -154,12 +156,23 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "trechter.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
+            # Keep connections: opening one runs the PRAGMAs above, a large share of a cached page's cost.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # A file, not Django's in-memory default, so tests see WAL and real locking.
             "TEST": {"NAME": os.environ.get("TRECHTER_TEST_DB") or str(DATA_DIR / "test.sqlite3")},
         }
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Per-process memory cache: each server process keeps its own copy of public pages; the
+# content stamp in the database keeps them all current (trechter/pagecache.py).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trechter"}}
+# Off in tests by default: tests change content behind the stamp's back (bulk updates)
+# and share one process; tests/integration/test_pagecache.py switches it on.
+PAGE_CACHE = env_bool("TRECHTER_PAGE_CACHE", not TESTING)
+PAGE_CACHE_SECONDS = 600
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

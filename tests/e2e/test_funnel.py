@@ -46,7 +46,7 @@ def test_visitor_switches_a_theme_page_to_english(page: Page, site: str) -> None
     expect(page.get_by_role("heading", name="Samenwerkingsvoorstellen")).to_be_visible()
     expect(page.get_by_text("Leemte: geen Vlaamse actor").first).to_be_visible()
 
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
 
     expect(page).to_have_url(site + "/en/themes/flexible-electronics/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Flexible Electronics")

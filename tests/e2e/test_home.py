@@ -15,7 +15,7 @@ def test_visitor_reads_overview_and_switches_to_english(page: Page, site: str) -
     expect(table.get_by_role("rowheader")).to_have_count(6)
     expect(table.get_by_role("row", name="Fotonica")).to_contain_text("Geïntegreerde Fotonica")
 
-    page.get_by_role("button", name="EN").click()
+    page.get_by_role("link", name="EN", exact=True).click()
 
     expect(page).to_have_url(site + "/en/")
     expect(page.get_by_role("columnheader", name="Cooperation proposals")).to_be_visible()

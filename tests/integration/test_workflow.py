@@ -455,3 +455,14 @@ def test_discarding_a_theme_draft_needs_the_current_revision() -> None:
     assert stale.status_code == 302 and ThemeDraft.objects.exists()
     client.post("/nl/themes/energy/discard/", {"token": draft.token})
     assert not ThemeDraft.objects.exists()
+
+
+def test_untouched_multi_line_summary_is_not_a_change() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=LONE)
+    assert "\n" in proposal.summary_nl
+    browser_form = _form(proposal, title_en="New") | {"summary_nl": proposal.summary_nl.replace("\n", "\r\n")}
+
+    _client(lead).post(f"/nl/proposals/{LONE}/edit/", browser_form)
+
+    assert [c.field for c in queries.draft_changes(Draft.objects.get())] == ["title_en"]

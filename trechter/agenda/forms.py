@@ -13,6 +13,12 @@ from trechter.agenda.models import Proposal, Theme
 from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS
 
 
+def _unix_newlines(value: Any) -> Any:
+    """Browsers send a textarea's line breaks as CRLF; stored texts use LF. Without this an
+    untouched summary would count as changed in every draft."""
+    return value.replace("\r\n", "\n") if isinstance(value, str) else value
+
+
 class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
     """The editable fields of a proposal. Validation includes the model's own rules and
     database constraints (TRL 1–9 and ordered, budgets ordered, planned-start format)."""
@@ -73,7 +79,7 @@ class ProposalForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def values(self) -> dict[str, Any]:
         """The cleaned values as JSON-ready data, in PROPOSAL_FIELDS order."""
-        return {name: self.cleaned_data.get(name) for name in PROPOSAL_FIELDS}
+        return {name: _unix_newlines(self.cleaned_data.get(name)) for name in PROPOSAL_FIELDS}
 
 
 class PartyForm(forms.Form):
@@ -150,7 +156,7 @@ class ThemeForm(forms.ModelForm):  # type: ignore[type-arg]
         widgets = {"aim_nl": forms.Textarea(attrs={"rows": 10}), "aim_en": forms.Textarea(attrs={"rows": 10})}
 
     def values(self) -> dict[str, Any]:
-        return {name: self.cleaned_data.get(name) for name in THEME_FIELDS}
+        return {name: _unix_newlines(self.cleaned_data.get(name)) for name in THEME_FIELDS}
 
 
 class CommentForm(forms.Form):

@@ -156,3 +156,19 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class ContentStamp(models.Model):
+    """One row whose token changes with every change to public content (see
+    trechter/pagecache.py): cached public pages are keyed by it, so a publication, a seed
+    load or an admin edit makes every cached page stale at once, in every server process."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("content stamp")
+        verbose_name_plural = _("content stamps")
+
+    def __str__(self) -> str:
+        return self.token

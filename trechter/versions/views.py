@@ -36,7 +36,10 @@ def _version(number: int) -> Version:
 def version_list(request: HttpRequest) -> HttpResponse:
     agenda = Agenda.objects.order_by("-presented_on").first()
     versions = (
-        Version.objects.filter(agenda=agenda).select_related("published_by").annotate(draft_count=Count("drafts"))
+        Version.objects.filter(agenda=agenda)
+        .select_related("published_by")
+        .annotate(draft_count=Count("drafts", distinct=True) + Count("theme_drafts", distinct=True))
+        .order_by("-number")  # Meta.ordering does not apply to GROUP BY queries
         if agenda
         else Version.objects.none()
     )

@@ -124,3 +124,12 @@ def theme_field(name: str) -> Any:
         return getattr(Theme._meta.get_field(name), "verbose_name", name)
     except FieldDoesNotExist:
         return name
+
+
+@register.simple_tag(takes_context=True)
+def language_url(context: Any, code: str) -> str:
+    """This page in language `code` (the URL's language prefix swapped)."""
+    from django.urls import translate_url
+
+    request = context.get("request")
+    return translate_url(request.get_full_path(), code) if request else f"/{code}/"

@@ -1,0 +1,83 @@
+"""Anonymous visitors' public pages come from the cache until the content changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client, override_settings
+
+from tests.factories import PASSWORD, make_user
+from trechter.agenda.models import Proposal
+from trechter.versions import actions, stamps
+from trechter.versions.snapshot import proposal_values
+
+pytestmark = pytest.mark.django_db
+
+KEY = "energy-pv-cooperation"
+URL = f"/en/proposals/{KEY}/"
+
+
+@pytest.fixture(autouse=True)
+def page_cache() -> Iterator[None]:
+    cache.clear()
+    with override_settings(PAGE_CACHE=True):
+        yield
+    cache.clear()
+
+
+def test_second_visit_is_served_from_the_cache(client: Client, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    first = client.get(URL)
+    with django_assert_num_queries(1):  # the content stamp only
+        second = client.get(URL)
+
+    assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
+    assert second.content == first.content
+    assert "csrfmiddlewaretoken" not in first.content.decode()
+
+
+def test_publication_makes_cached_pages_stale(client: Client) -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    client.get(URL)
+    proposal = Proposal.objects.get(key=KEY)
+    draft = actions.save_change(
+        proposal=proposal, data=proposal_values(proposal) | {"title_en": "Fresh"}, token="new", by=lead
+    )
+    assert client.get(URL)["X-Page-Cache"] == "hit"  # a draft changes nothing public
+
+    actions.submit_version(version=draft.version, by=core)
+    actions.publish_version(version=draft.version, by=core)
+    response = client.get(URL)
+
+    assert response["X-Page-Cache"] == "miss"
+    assert "Fresh" in response.content.decode()
+
+
+def test_any_saved_content_change_renews_the_stamp() -> None:
+    before = stamps.current()
+    proposal = Proposal.objects.get(key=KEY)
+    proposal.title_en = "Edited in the admin"
+    proposal.save()
+    assert stamps.current() != before
+
+
+def test_signed_in_users_and_htmx_and_posts_are_never_cached() -> None:
+    make_user("max", "member")
+    member = Client()
+    member.login(username="max", password=PASSWORD)
+    member.get(URL)
+    assert "X-Page-Cache" not in member.get(URL)
+    anonymous = Client()
+    assert "X-Page-Cache" not in anonymous.get(URL, HTTP_HX_REQUEST="true")
+    assert "X-Page-Cache" not in anonymous.post(f"/en/proposals/{KEY}/comments/", {"text": "x"})
+
+
+def test_pages_with_forms_are_not_cached(client: Client) -> None:
+    client.get("/en/accounts/login/")
+    assert "X-Page-Cache" not in client.get("/en/accounts/login/")
+
+
+def test_errors_are_not_cached(client: Client) -> None:
+    client.get("/en/proposals/no-such-proposal/")
+    assert "X-Page-Cache" not in client.get("/en/proposals/no-such-proposal/")
