@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from trechter.versions import stamps
 
 HEADER = "X-Page-Cache"
+UNCACHED_HEADERS = {"date", "set-cookie", HEADER.lower()}
 
 
 class PublicPageCacheMiddleware:
@@ -30,16 +31,16 @@ class PublicPageCacheMiddleware:
         key = f"page:{stamps.current()}:{request.get_full_path()}"
         hit = cache.get(key)
         if hit is not None:
-            content, content_type, vary = hit
-            response = HttpResponse(content, content_type=content_type)
-            if vary:
-                response["Vary"] = vary
+            content, headers = hit
+            response = HttpResponse(content)
+            for name, value in headers:  # security headers too (X-Frame-Options, …)
+                response[name] = value
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
         if self._cacheable_response(response):
-            entry = (response.content, response["Content-Type"], response.get("Vary", ""))
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            headers = [(name, value) for name, value in response.items() if name.lower() not in UNCACHED_HEADERS]
+            cache.set(key, (response.content, headers), settings.PAGE_CACHE_SECONDS)
             response[HEADER] = "miss"
         return response
 

@@ -170,8 +170,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # content stamp in the database keeps them all current (trechter/pagecache.py).
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "trechter"}}
 # Off in tests by default: tests change content behind the stamp's back (bulk updates)
-# and share one process; tests/integration/test_pagecache.py switches it on.
-PAGE_CACHE = env_bool("TRECHTER_PAGE_CACHE", not TESTING)
+# and share one process; tests/integration/test_pagecache.py switches it on. Off when
+# debugging, so template edits show at once.
+PAGE_CACHE = env_bool("TRECHTER_PAGE_CACHE", not (TESTING or DEBUG))
 PAGE_CACHE_SECONDS = 600
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -88,3 +88,19 @@ def test_concurrent_edit_is_refused_without_loss(page: Page, browser: Browser, s
     expect(alert).to_contain_text("ann")
     expect(alert).to_contain_text("Ann's title")
     expect(other.get_by_label("titel (Engels)")).to_have_value("Bob's title")
+
+
+def test_member_comments_in_place_with_htmx(page: Page, site: str) -> None:
+    make_user("max", "member")
+    _sign_in(page, site, "max")
+    page.goto(f"{site}/nl/proposals/{KEY}/")
+    page.evaluate("window.loadedOnce = true")  # survives only if the page is not reloaded
+
+    page.get_by_label("Opmerking toevoegen").fill("Graag ook Limburgse partners <b>betrekken</b>.")
+    page.get_by_role("button", name="Opmerking plaatsen").click()
+
+    comments = page.locator("#comments")
+    expect(comments).to_contain_text("Graag ook Limburgse partners <b>betrekken</b>.")
+    expect(comments.locator("b")).to_have_count(0)  # shown as text, not markup
+    assert page.evaluate("window.loadedOnce") is True
+    expect(page.get_by_label("Opmerking toevoegen")).to_have_value("")

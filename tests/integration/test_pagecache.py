@@ -34,6 +34,8 @@ def test_second_visit_is_served_from_the_cache(client: Client, django_assert_num
 
     assert (first["X-Page-Cache"], second["X-Page-Cache"]) == ("miss", "hit")
     assert second.content == first.content
+    for header in ("Content-Type", "Content-Language", "X-Frame-Options", "Vary"):
+        assert second[header] == first[header]
     assert "csrfmiddlewaretoken" not in first.content.decode()
 
 

@@ -466,3 +466,51 @@ def test_untouched_multi_line_summary_is_not_a_change() -> None:
     _client(lead).post(f"/nl/proposals/{LONE}/edit/", browser_form)
 
     assert [c.field for c in queries.draft_changes(Draft.objects.get())] == ["title_en"]
+
+
+def test_my_drafts_lists_only_my_open_drafts(client: Client, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    lea, ann = make_user("lea", "theme_lead", "energy"), make_user("ann", "theme_lead", "energy")
+    proposals = list(Proposal.objects.filter(theme__key="energy", children__isnull=True).order_by("key")[:4])
+    actions.save_change(
+        proposal=proposals[0], data=proposal_values(proposals[0]) | {"title_en": "Lea's"}, token="new", by=lea
+    )
+    actions.save_change(
+        proposal=proposals[1], data=proposal_values(proposals[1]) | {"title_en": "Ann's"}, token="new", by=ann
+    )
+    lea_client = _client(lea)
+
+    html = lea_client.get("/en/versions/mine/").content.decode()
+
+    assert "Lea&#x27;s" in html and "Ann&#x27;s" not in html
+    assert "lea: Theme lead (Energie-innovatie)" in html
+    assert client.get("/en/versions/mine/").status_code == 302
+    one = _queries(lea_client, "/en/versions/mine/", django_assert_max_num_queries)
+    for p in proposals[2:]:
+        actions.save_change(proposal=p, data=proposal_values(p) | {"title_en": "more"}, token="new", by=lea)
+    assert _queries(lea_client, "/en/versions/mine/", django_assert_max_num_queries) == one
+
+
+def test_history_shows_party_changes_and_theme_history_shows_text_changes() -> None:
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=LONE)
+    data = proposal_values(proposal) | {"parties": [{"organisation": "vito", "role": "partner", "note": ""}]}
+    actions.save_change(proposal=proposal, data=data, token="new", by=lead)
+    from trechter.agenda.models import Theme
+    from trechter.versions.snapshot import theme_values
+
+    energy = Theme.objects.get(key="energy")
+    actions.save_theme_change(theme=energy, data=theme_values(energy) | {"aim_en": "Sharper."}, token="new", by=lead)
+    _publish_open(core)
+    client = _client(lead)
+
+    proposal_page = client.get(f"/en/proposals/{LONE}/history/").content.decode()
+    theme_page = client.get("/en/themes/energy/history/").content.decode()
+
+    assert "added a party" in proposal_page and "VITO (Partner)" in proposal_page
+    assert "removed a party" in proposal_page and "DOW Chemicals Terneuzen (Partner)" in proposal_page
+    assert "published a change" in theme_page and "aim (English)" in theme_page and "Sharper." in theme_page
+
+
+def test_theme_history_refused_without_a_role() -> None:
+    norole = make_user("nobody")
+    assert _client(norole).get("/en/themes/energy/history/").status_code == 403

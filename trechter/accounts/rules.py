@@ -8,6 +8,7 @@ ours, not Django's model permissions, so the admin stays for superusers only.
 | agenda.edit_theme          | Theme    | its theme lead, core group, admin                |
 | agenda.view_drafts         | –        | theme leads, core group, admin                   |
 | agenda.comment_proposal    | Proposal | any member                                       |
+| agenda.view_history        | –        | any member (who changed what and when)           |
 | versions.edit_draft        | Draft    | who may edit its proposal, or the member who proposed it |
 | versions.review_version    | Version  | core group, admin                                |
 | fof.judge                  | –        | jury, admin (kept for the FoF award)             |
@@ -71,6 +72,7 @@ rules.add_perm("agenda.edit_proposal", may_edit_proposal)
 rules.add_perm("agenda.edit_theme", may_edit_proposal)
 rules.add_perm("agenda.view_drafts", is_editor)
 rules.add_perm("agenda.comment_proposal", is_member)
+rules.add_perm("agenda.view_history", is_member)
 rules.add_perm("versions.edit_draft", may_edit_proposal | proposed_it)
 rules.add_perm("versions.review_version", is_core_group)
 rules.add_perm("fof.judge", is_jury)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("funnel/", funnel.funnel_all, name="funnel"),
     path("themes/<slug:key>/edit/", themes.edit, name="theme-edit"),
     path("themes/<slug:key>/discard/", themes.discard, name="theme-discard"),
+    path("themes/<slug:key>/history/", themes.history, name="theme-history"),
     # Reference pages of the agenda document (views/reference.py)
     path("overview/", reference.overview, name="overview"),
     path("trl/", reference.trl_annex, name="trl-annex"),

@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from trechter import vocabulary
 from trechter.actors.models import Organisation
-from trechter.agenda.models import Agenda, Proposal
+from trechter.agenda.models import Agenda, Party, Proposal, Theme
 from trechter.analytics.diff import FieldChange, RecordsDiff, diff_fields, diff_records
-from trechter.versions.models import Draft, Version
-from trechter.versions.snapshot import PROPOSAL_FIELDS
+from trechter.versions.models import Draft, ThemeDraft, Version
+from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,16 @@ def _parties_label(parties: list[dict[str, str]], names: dict[str, str]) -> str:
     )
 
 
+def drafts_of(user: Any) -> list[Draft]:
+    """Open drafts this user started or last saved, newest first."""
+    return list(
+        Draft.objects.filter(version__status__in=("draft", "review"))
+        .filter(Q(created_by=user) | Q(updated_by=user))
+        .select_related("version", "theme", "updated_by")
+        .order_by("-updated_at")
+    )
+
+
 def draft_changes(draft: Draft, names: dict[str, str] | None = None) -> tuple[FieldChange, ...]:
     """What the draft would change on the public page, field by field; parties as one line
     of names. Give `names` (organisation_names) when listing many drafts."""
@@ -70,38 +80,69 @@ def draft_changes(draft: Draft, names: dict[str, str] | None = None) -> tuple[Fi
     return diff_fields(old, new)
 
 
-def proposal_history(key: str, proposal: Proposal | None) -> list[HistoryEntry]:
-    """Published changes (from the proposal's history) and draft saves, newest first.
+def _user(record: Any) -> str:
+    return record.history_user.get_username() if record.history_user else ""
 
-    Two queries: diffs are computed here between consecutive records, not one query each."""
+
+def _record_entries(records: Any, fields: tuple[str, ...]) -> list[HistoryEntry]:
+    """History entries from one object's records, each with its changes against the one before.
+
+    One query: diffs are computed here between consecutive records, not one query each."""
+    entries: list[HistoryEntry] = []
+    previous: dict[str, Any] = {}
+    for record in records.select_related("history_user").order_by("history_date", "history_id"):
+        values = {name: getattr(record, name) for name in fields}
+        what = {"+": "created", "~": "changed", "-": "removed"}[record.history_type]
+        changes = diff_fields(previous, values) if what == "changed" else ()
+        entries.append(
+            HistoryEntry(record.history_date, _user(record), what, record.history_change_reason or "", changes)
+        )
+        previous = values
+    return entries
+
+
+def _draft_entries(records: Any) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            at=record.history_date,
+            who=_user(record),
+            what="draft-deleted" if record.history_type == "-" else f"draft-{getattr(record, 'operation', 'change')}",
+            reason=f"r{record.revision}",
+            changes=(),
+        )
+        for record in records.select_related("history_user").order_by("history_date")
+    ]
+
+
+def proposal_history(key: str, proposal: Proposal | None) -> list[HistoryEntry]:
+    """Published changes of the proposal and its parties, and draft saves, newest first."""
     entries: list[HistoryEntry] = []
     if proposal is not None:
-        records = list(proposal.history.select_related("history_user").order_by("history_date", "history_id"))
-        previous: dict[str, Any] = {}
-        for record in records:
-            values = {name: getattr(record, name) for name in PROPOSAL_FIELDS}
-            what = {"+": "created", "~": "changed", "-": "removed"}[record.history_type]
+        entries += _record_entries(proposal.history.all(), PROPOSAL_FIELDS)
+        parties = Party.history.filter(proposal_id=proposal.pk).select_related("history_user", "organisation")
+        roles = dict(vocabulary.PARTY_ROLES)
+        for record in parties.order_by("history_date"):
+            what = {"+": "party-added", "~": "party-changed", "-": "party-removed"}[record.history_type]
+            party = f"{record.organisation.name} ({roles.get(record.role, record.role)})"
             entries.append(
                 HistoryEntry(
-                    at=record.history_date,
-                    who=record.history_user.get_username() if record.history_user else "",
-                    what=what,
-                    reason=record.history_change_reason or "",
-                    changes=diff_fields(previous, values) if what != "created" else (),
+                    record.history_date,
+                    _user(record),
+                    what,
+                    record.history_change_reason or "",
+                    (FieldChange("parties", None, party),),
                 )
             )
-            previous = values
-    drafts = Draft.history.filter(proposal_key=key).select_related("history_user").order_by("history_date")
-    for record in drafts:
-        entries.append(
-            HistoryEntry(
-                at=record.history_date,
-                who=record.history_user.get_username() if record.history_user else "",
-                what="draft-deleted" if record.history_type == "-" else f"draft-{record.operation}",
-                reason=f"r{record.revision}",
-                changes=(),
-            )
-        )
+    entries += _draft_entries(Draft.history.filter(proposal_key=key))
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries
+
+
+def theme_history(theme: Theme) -> list[HistoryEntry]:
+    """Published changes of the theme's texts and its draft saves, newest first."""
+    entries = _record_entries(theme.history.all(), THEME_FIELDS) + _draft_entries(
+        ThemeDraft.history.filter(theme_id=theme.pk)
+    )
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries
 

@@ -12,6 +12,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from trechter.accounts.actions import describe
+from trechter.accounts.roles import roles_of
 from trechter.agenda.models import Agenda
 from trechter.analytics.diff import diff_fields
 from trechter.versions import actions, queries
@@ -88,6 +90,15 @@ def version_diff(request: HttpRequest) -> HttpResponse:
         if old and new:
             diff = queries.version_diff(old, new)
     return render(request, "versions/version_diff.html", {"form": form, "diff": diff, "published": published})
+
+
+@login_required
+@require_GET
+def my_drafts(request: HttpRequest) -> HttpResponse:
+    """What this user has drafted and not yet seen published, and their roles."""
+    drafts = queries.drafts_of(request.user)
+    context = {"drafts": drafts, "roles": roles_of(request.user), "role_list": describe(request.user)}
+    return render(request, "versions/my_drafts.html", context)
 
 
 def _workflow_step(request: HttpRequest, number: int, step: str) -> HttpResponse:

@@ -58,7 +58,7 @@ def proposal_field(name: str) -> Any:
     try:
         return getattr(Proposal._meta.get_field(name), "verbose_name", name)
     except FieldDoesNotExist:
-        return name
+        return theme_field(name)  # histories of themes use the same table
 
 
 @register.filter

@@ -239,7 +239,7 @@ def history(request: HttpRequest, key: str) -> HttpResponse:
     entries = queries.proposal_history(key, proposal)
     if proposal is None and not entries:
         raise Http404
-    _require(request, "agenda.comment_proposal", proposal)
+    _require(request, "agenda.view_history", proposal)
     context = {"proposal": proposal, "key": key, "entries": entries}
     return render(request, "agenda/proposal_history.html", context)
 

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trechter.agenda.forms import ThemeForm
 from trechter.agenda.models import Theme
 from trechter.analytics.diff import diff_fields
-from trechter.versions import actions
+from trechter.versions import actions, queries
 from trechter.versions.models import ThemeDraft
 from trechter.versions.snapshot import THEME_FIELDS
 
@@ -86,3 +86,14 @@ def discard(request: HttpRequest, key: str) -> HttpResponse:
         return redirect("theme-edit", key=key)
     messages.success(request, _("Draft discarded."))
     return redirect("theme", key=key)
+
+
+@login_required
+@require_GET
+def history(request: HttpRequest, key: str) -> HttpResponse:
+    """Who changed the theme's texts, when, and what."""
+    theme = get_object_or_404(Theme, key=key)
+    if not request.user.has_perm("agenda.view_history", theme):
+        raise PermissionDenied(_("Your role does not allow this."))
+    context = {"theme": theme, "key": key, "entries": queries.theme_history(theme)}
+    return render(request, "agenda/proposal_history.html", context)
