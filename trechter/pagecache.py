@@ -9,6 +9,7 @@ every change to content (trechter.versions.stamps), so no page outlives the cont
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -62,3 +63,18 @@ class PublicPageCacheMiddleware:
             and not response.cookies
             and response.get("Content-Type", "").startswith("text/html")
         )
+
+
+@dataclass(frozen=True)
+class FragmentCache:
+    """What a template's {% cache %} tag needs: a lifetime (0 = off) and the content stamp."""
+
+    seconds: int
+    stamp: str
+
+
+def fragment_cache() -> FragmentCache:
+    """For parts of pages that signed-in users see too: the same stamp rule as whole pages."""
+    if not settings.PAGE_CACHE:
+        return FragmentCache(0, "off")
+    return FragmentCache(settings.PAGE_CACHE_SECONDS, stamps.current())

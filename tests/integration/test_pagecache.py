@@ -83,3 +83,22 @@ def test_pages_with_forms_are_not_cached(client: Client) -> None:
 def test_errors_are_not_cached(client: Client) -> None:
     client.get("/en/proposals/no-such-proposal/")
     assert "X-Page-Cache" not in client.get("/en/proposals/no-such-proposal/")
+
+
+def test_signed_in_theme_page_reuses_the_cached_body_until_content_changes(django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    make_user("lea", "theme_lead", "energy")
+    lead = Client()
+    lead.login(username="lea", password=PASSWORD)
+    with django_assert_max_num_queries(50) as first:
+        html = lead.get("/en/themes/energy/").content.decode()
+    with django_assert_max_num_queries(50) as second:
+        again = lead.get("/en/themes/energy/").content.decode()
+
+    assert len(second) < len(first) - 5  # the body's dozen queries are skipped
+    assert again[again.index("<main") :] == html[html.index("<main") :]  # the CSRF token differs per request
+    assert "Edit the theme's name and aim" in again  # the signed-in header is not cached
+    theme_proposal = Proposal.objects.filter(theme__key="energy").first()
+    assert theme_proposal is not None
+    theme_proposal.title_en = "Renamed for the fragment test"
+    theme_proposal.save()
+    assert "Renamed for the fragment test" in lead.get("/en/themes/energy/").content.decode()

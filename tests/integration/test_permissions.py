@@ -149,3 +149,46 @@ def test_member_may_edit_only_their_own_proposed_draft() -> None:
     assert refused.status_code == 403
     assert allowed.status_code == 302
     assert Draft.objects.get().data["title_en"] == "Mine"
+
+
+def _theme_draft() -> str:
+    from trechter.agenda.models import Theme
+    from trechter.versions.snapshot import theme_values
+
+    owner = make_user("owner", "theme_lead", "energy")
+    energy = Theme.objects.get(key="energy")
+    return actions.save_theme_change(
+        theme=energy, data=theme_values(energy) | {"aim_en": "x"}, token="new", by=owner
+    ).token
+
+
+@pytest.mark.parametrize("name", ["anonymous", "norole", "member", "jury", "lead-other"])
+def test_theme_edit_and_discard_refused(name: str) -> None:
+    from trechter.versions.models import ThemeDraft
+
+    token = _theme_draft()
+    client = _as(name)
+    assert _refused(client.post("/nl/themes/energy/edit/", {"aim_nl": "y", "token": token}), name)
+    assert _refused(client.post("/nl/themes/energy/discard/", {"token": token}), name)
+    assert ThemeDraft.objects.get().data["aim_en"] == "x"
+
+
+@pytest.mark.parametrize("name", ["lead-own", "core"])
+def test_theme_discard_allowed(name: str) -> None:
+    from trechter.versions.models import ThemeDraft
+
+    token = _theme_draft()
+    assert _as(name).post("/nl/themes/energy/discard/", {"token": token}).status_code == 302
+    assert not ThemeDraft.objects.exists()
+
+
+@pytest.mark.parametrize("url", ["/nl/versions/mine/", f"/nl/proposals/{KEY}/history/", "/nl/themes/energy/history/"])
+def test_signed_in_pages_send_visitors_to_sign_in(url: str) -> None:
+    assert _refused(_as("anonymous").get(url), "anonymous")
+
+
+@pytest.mark.parametrize("name", ["lead-own", "core"])
+def test_discard_allowed(name: str) -> None:
+    draft = _open_draft()
+    assert _as(name).post(f"/nl/proposals/{KEY}/discard/", {"token": draft.token}).status_code == 302
+    assert not Draft.objects.exists()

@@ -514,3 +514,15 @@ def test_history_shows_party_changes_and_theme_history_shows_text_changes() -> N
 def test_theme_history_refused_without_a_role() -> None:
     norole = make_user("nobody")
     assert _client(norole).get("/en/themes/energy/history/").status_code == 403
+
+
+def test_theme_page_tells_its_editors_about_a_waiting_draft(client: Client) -> None:
+    from trechter.agenda.models import Theme
+    from trechter.versions.snapshot import theme_values
+
+    lead = make_user("lea", "theme_lead", "energy")
+    energy = Theme.objects.get(key="energy")
+    actions.save_theme_change(theme=energy, data=theme_values(energy) | {"aim_en": "Draft aim."}, token="new", by=lead)
+
+    assert "New texts for this theme wait" in _client(lead).get("/en/themes/energy/").content.decode()
+    assert "New texts for this theme wait" not in client.get("/en/themes/energy/").content.decode()

@@ -211,7 +211,7 @@ def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any
 
 @transaction.atomic
 def discard_theme_draft(*, draft: ThemeDraft, token: str, by: Any) -> None:
-    locked = ThemeDraft.objects.select_for_update().select_related("version", "updated_by").filter(pk=draft.pk).first()
+    locked = ThemeDraft.objects.select_for_update().select_related("version").filter(pk=draft.pk).first()
     _check_token(locked, token, live=draft.base)
     assert locked is not None  # _check_token refuses a missing draft
     _editable(locked.version)
@@ -222,7 +222,7 @@ def discard_theme_draft(*, draft: ThemeDraft, token: str, by: Any) -> None:
 @transaction.atomic
 def discard_draft(*, draft: Draft, token: str, by: Any) -> None:
     """Drop a draft; its history keeps who wrote what."""
-    locked = Draft.objects.select_for_update().select_related("version", "updated_by").filter(pk=draft.pk).first()
+    locked = Draft.objects.select_for_update().select_related("version").filter(pk=draft.pk).first()
     _check_token(locked, token, live=draft.base)
     assert locked is not None  # _check_token refuses a missing draft
     _editable(locked.version)

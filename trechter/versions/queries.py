@@ -32,6 +32,15 @@ def latest_published(agenda: Agenda | None = None) -> Version | None:
     return versions.order_by("-number").first()
 
 
+def open_theme_draft(theme: Theme) -> ThemeDraft | None:
+    """The draft of `theme`'s texts in the open version, if any."""
+    return (
+        ThemeDraft.objects.select_related("version", "updated_by")
+        .filter(theme=theme, version__status__in=("draft", "review"))
+        .first()
+    )
+
+
 def open_drafts(agenda: Agenda) -> QuerySet[Draft]:
     return Draft.objects.filter(version__agenda=agenda, version__status__in=("draft", "review")).select_related(
         "version", "theme", "created_by", "updated_by"

@@ -28,11 +28,7 @@ def _theme(request: HttpRequest, key: str) -> Theme:
 
 
 def _current(theme: Theme) -> ThemeDraft | None:
-    return (
-        ThemeDraft.objects.select_related("version", "updated_by")
-        .filter(theme=theme, version__status__in=("draft", "review"))
-        .first()
-    )
+    return queries.open_theme_draft(theme)
 
 
 @login_required
