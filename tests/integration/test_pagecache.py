@@ -102,3 +102,15 @@ def test_signed_in_theme_page_reuses_the_cached_body_until_content_changes(djang
     theme_proposal.title_en = "Renamed for the fragment test"
     theme_proposal.save()
     assert "Renamed for the fragment test" in lead.get("/en/themes/energy/").content.decode()
+
+
+def test_seed_reload_renews_the_stamp_only_when_something_changed() -> None:
+    from trechter.seed import actions as seed
+
+    before = stamps.current()
+    seed.load_seed()  # the data set is already loaded: nothing changes
+    assert stamps.current() == before
+
+    Proposal.objects.filter(key=KEY).update(title_en="Changed behind the seed's back")
+    seed.load_seed()  # puts the seed's title back
+    assert stamps.current() != before

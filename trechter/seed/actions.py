@@ -38,6 +38,7 @@ from trechter.seed import schema
 from trechter.seed.dataset import DATA_DIR, Dataset, read_dataset
 from trechter.seed.writer import LoadResult, Writer
 from trechter.versions import actions as versions
+from trechter.versions import stamps
 
 AGENDA_KEY = "nl-vl-high-tech-2016"
 
@@ -61,6 +62,11 @@ def load_seed(*, folder: Path = DATA_DIR) -> LoadResult:
     and records that are not in the data set (created by users) are left alone.
     """
     dataset = read_dataset(folder)
+    with stamps.renewed_once():
+        return _load(dataset)
+
+
+def _load(dataset: Dataset) -> LoadResult:
     result = LoadResult()
     writer = Writer(result)
     orgs = _load_organisations(dataset, writer)

@@ -6,6 +6,9 @@ Drafts, comments and roles do not change public pages and leave it alone."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from uuid import uuid4
 
@@ -13,6 +16,9 @@ from trechter.versions.models import ContentStamp
 
 CONTENT_APPS = {"actors", "agenda", "funding", "assessment", "versions"}
 NOT_PUBLIC = {"Draft", "ThemeDraft"}
+
+
+_state = threading.local()
 
 
 def current() -> str:
@@ -27,6 +33,22 @@ def renew() -> None:
         ContentStamp.objects.get_or_create(pk=1, defaults={"token": uuid4().hex})
 
 
+@contextmanager
+def renewed_once() -> Iterator[None]:
+    """Inside this block (a bulk write such as a seed load), changes renew the stamp once,
+    at the end, instead of once per row; a block that changed nothing leaves it alone."""
+    outermost = not getattr(_state, "deferred", 0)
+    if outermost:
+        _state.pending = False
+    _state.deferred = getattr(_state, "deferred", 0) + 1
+    try:
+        yield
+    finally:
+        _state.deferred -= 1
+    if outermost and _state.pending:
+        renew()
+
+
 def on_history_record(sender: Any, instance: Any, **kwargs: Any) -> None:
     """Receiver of simple-history's post_create_historical_record."""
     meta = instance._meta
@@ -34,4 +56,7 @@ def on_history_record(sender: Any, instance: Any, **kwargs: Any) -> None:
         return
     if meta.object_name == "Version" and instance.status != "published":
         return  # opening a version or sending it for review shows nothing new to the public
+    if getattr(_state, "deferred", 0):
+        _state.pending = True
+        return
     renew()
