@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -196,37 +196,17 @@ def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any
         draft.revision += 1
     draft.data = {name: data[name] for name in THEME_FIELDS}
     draft.updated_by = by
-    draft._history_user = by  # type: ignore[attr-defined]
-    try:
-        with transaction.atomic():
-            draft.save()
-    except IntegrityError as error:
-        raise ConcurrentEdit(
-            _("Someone else started a draft of this theme at the same moment. Reload and try again."),
-            current=None,
-            theirs={},
-        ) from error
-    return draft
+    return _save(draft)
 
 
 @transaction.atomic
-def discard_theme_draft(*, draft: ThemeDraft, token: str, by: Any) -> None:
-    locked = ThemeDraft.objects.select_for_update().select_related("version").filter(pk=draft.pk).first()
+def discard_draft(*, draft: Draft | ThemeDraft, token: str, by: Any) -> None:
+    """Drop a draft of a proposal or a theme; its history keeps who wrote what."""
+    locked = type(draft).objects.select_for_update().select_related("version").filter(pk=draft.pk).first()
     _check_token(locked, token, live=draft.base)
     assert locked is not None  # _check_token refuses a missing draft
     _editable(locked.version)
-    locked._history_user = by  # type: ignore[attr-defined]
-    locked.delete()
-
-
-@transaction.atomic
-def discard_draft(*, draft: Draft, token: str, by: Any) -> None:
-    """Drop a draft; its history keeps who wrote what."""
-    locked = Draft.objects.select_for_update().select_related("version").filter(pk=draft.pk).first()
-    _check_token(locked, token, live=draft.base)
-    assert locked is not None  # _check_token refuses a missing draft
-    _editable(locked.version)
-    locked._history_user = by  # type: ignore[attr-defined]
+    locked._history_user = by  # type: ignore[union-attr]
     locked.delete()
 
 
@@ -247,15 +227,18 @@ def _values(data: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _save(draft: Draft) -> Draft:
+DraftT = TypeVar("DraftT", Draft, ThemeDraft)
+
+
+def _save(draft: DraftT) -> DraftT:
     draft._history_user = draft.updated_by  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             draft.save()
     except IntegrityError as error:
-        # Two first saves of the same proposal at once: the second loses, as with tokens.
+        # Two first saves of the same draft at once: the second loses, as with tokens.
         raise ConcurrentEdit(
-            _("Someone else started a draft of this proposal at the same moment. Reload and try again."),
+            _("Someone else started this draft at the same moment. Reload and try again."),
             current=None,
             theirs={},
         ) from error

@@ -76,7 +76,7 @@ def discard(request: HttpRequest, key: str) -> HttpResponse:
     if current is None:
         raise Http404
     try:
-        actions.discard_theme_draft(draft=current, token=request.POST.get("token", ""), by=request.user)
+        actions.discard_draft(draft=current, token=request.POST.get("token", ""), by=request.user)
     except actions.WorkflowError as error:
         messages.error(request, str(error))
         return redirect("theme-edit", key=key)
