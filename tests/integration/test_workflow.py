@@ -526,3 +526,62 @@ def test_theme_page_tells_its_editors_about_a_waiting_draft(client: Client) -> N
 
     assert "New texts for this theme wait" in _client(lead).get("/en/themes/energy/").content.decode()
     assert "New texts for this theme wait" not in client.get("/en/themes/energy/").content.decode()
+
+
+def _with_answers(data: dict[str, object], rows: list[tuple[str, str, str, str, bool]]) -> dict[str, object]:
+    """POST data of the theme form with its answers formset: (question, band, nl, en, remove)."""
+    formset: dict[str, object] = {"answers-TOTAL_FORMS": len(rows), "answers-INITIAL_FORMS": len(rows)}
+    for i, (question, band, text_nl, text_en, remove) in enumerate(rows):
+        formset |= {
+            f"answers-{i}-question": question,
+            f"answers-{i}-band": band,
+            f"answers-{i}-text_nl": text_nl,
+            f"answers-{i}-text_en": text_en,
+        }
+        if remove:
+            formset[f"answers-{i}-DELETE"] = "on"
+    return data | formset
+
+
+def test_lead_edits_funnel_answers_and_publication_applies_them() -> None:
+    from trechter.agenda.models import FunnelAnswer, Theme
+    from trechter.versions.snapshot import answer_values
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    energy = Theme.objects.get(key="energy")
+    answers = answer_values(energy)
+    rows = [(a["question"], a["band"], a["text_nl"], a["text_en"], False) for a in answers]
+    first_question, first_band = rows[0][0], rows[0][1]
+    rows[0] = (first_question, first_band, "Herschreven antwoord.", "", False)  # changed
+    rows[1] = (*rows[1][:4], True)  # removed
+    rows.append((first_question, "7-9", "Nieuw antwoord voor TRL 7–9.", "New answer.", False))  # added
+    client = _client(lead)
+
+    response = client.post("/nl/themes/energy/edit/", _with_answers(_theme_form("energy"), rows))
+
+    assert response.status_code == 302
+    assert FunnelAnswer.objects.filter(theme=energy).count() == len(answers)  # nothing public yet
+    page = client.get("/en/themes/energy/edit/").content.decode()
+    assert "Herschreven antwoord." in re.sub(r"</?(ins|del)>", "", page)
+    _publish_open(core)
+    texts = set(FunnelAnswer.objects.filter(theme=energy).values_list("text_nl", flat=True))
+    assert "Herschreven antwoord." in texts and "Nieuw antwoord voor TRL 7–9." in texts
+    assert FunnelAnswer.objects.filter(theme=energy).count() == len(answers)  # one removed, one added
+    diff = queries.version_diff(Version.objects.get(number=1), Version.objects.get(number=2))
+    changed = [f.field for f in diff.themes.changed[0].fields]
+    assert f"answer {first_question} {first_band} 1 (nl)" in changed
+
+
+def test_answer_without_dutch_text_is_refused() -> None:
+    from trechter.agenda.models import FunnelQuestion
+    from trechter.versions.models import ThemeDraft
+
+    lead = make_user("lea", "theme_lead", "energy")
+    question = FunnelQuestion.objects.order_by("order").values_list("key", flat=True)[0]
+    rows = [(question, "all", "", "Only English", False)]
+
+    response = _client(lead).post("/en/themes/energy/edit/", _with_answers(_theme_form("energy"), rows))
+
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    assert not ThemeDraft.objects.exists()

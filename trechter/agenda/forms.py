@@ -159,5 +159,39 @@ class ThemeForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: _unix_newlines(self.cleaned_data.get(name)) for name in THEME_FIELDS}
 
 
+class AnswerForm(forms.Form):
+    """One answer of a theme to a question of the funnel template, for one TRL band."""
+
+    question = forms.ChoiceField(label=_("Question"))
+    band = forms.ChoiceField(label=_("TRL band"), choices=vocabulary.BANDS, initial="all")
+    text_nl = forms.CharField(label=_("Answer (Dutch)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000)
+    text_en = forms.CharField(
+        label=_("Answer (English)"), widget=forms.Textarea(attrs={"rows": 3}), max_length=10000, required=False
+    )
+
+    def __init__(self, *args: Any, questions: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["question"].choices = questions  # type: ignore[attr-defined]
+
+
+class BaseAnswerFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    def values(self) -> list[dict[str, str]]:
+        """The answers as a theme draft keeps them, in the order given."""
+        kept = [f.cleaned_data for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        return [
+            {
+                "question": row["question"],
+                "band": row["band"],
+                "text_nl": _unix_newlines(row["text_nl"]),
+                "text_en": _unix_newlines(row["text_en"]),
+            }
+            for row in kept
+        ]
+
+
+# One empty answer to add; more after saving.
+AnswerFormSet = forms.formset_factory(AnswerForm, formset=BaseAnswerFormSet, extra=1, can_delete=True, max_num=500)
+
+
 class CommentForm(forms.Form):
     text = forms.CharField(label=_("Comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))

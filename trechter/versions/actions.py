@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from trechter import vocabulary
 from trechter.actors.models import Organisation
-from trechter.agenda.models import Agenda, Party, Proposal, Theme
+from trechter.agenda.models import Agenda, FunnelAnswer, FunnelQuestion, Party, Proposal, Theme
 from trechter.search import actions as search
 from trechter.versions.models import Comment, Draft, ThemeDraft, Version
-from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS, draft_values, take_snapshot, theme_values
+from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS, draft_values, take_snapshot, theme_draft_values
 
 NEW_TOKEN = "new"  # noqa: S105 — not a secret: the token of an edit that starts from the published text
 
@@ -187,7 +188,7 @@ def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any
     publication. Raises ConcurrentEdit or WorkflowError, like proposal drafts."""
     version = open_version(agenda=theme.agenda, by=by)
     draft = ThemeDraft.objects.select_for_update().filter(version=version, theme=theme).first()
-    live = theme_values(theme)
+    live = theme_draft_values(theme)
     _check_token(draft, token, live=live)
     _editable(version)
     if draft is None:
@@ -195,8 +196,26 @@ def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any
     else:
         draft.revision += 1
     draft.data = {name: data[name] for name in THEME_FIELDS}
+    if "answers" in data:
+        draft.data["answers"] = _answers(data["answers"])
     draft.updated_by = by
     return _save(draft)
+
+
+def _answers(answers: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Funnel answers as a draft keeps them; questions must exist, bands be known, Dutch given."""
+    known = set(FunnelQuestion.objects.values_list("key", flat=True))
+    bands = {band for band, _label in vocabulary.BANDS}
+    rows = []
+    for n, answer in enumerate(answers, start=1):
+        if answer.get("question") not in known:
+            raise WorkflowError(_("Answer %(n)s: unknown question.") % {"n": n})
+        if answer.get("band") not in bands:
+            raise WorkflowError(_("Answer %(n)s: unknown TRL band.") % {"n": n})
+        if not (answer.get("text_nl") or "").strip():
+            raise WorkflowError(_("Answer %(n)s: the Dutch text is required.") % {"n": n})
+        rows.append({k: answer.get(k) or "" for k in ("question", "band", "text_nl", "text_en")})
+    return rows
 
 
 @transaction.atomic
@@ -334,8 +353,9 @@ def _conflicts(draft: Draft) -> list[str]:
 
 
 def _theme_conflicts(draft: ThemeDraft) -> list[str]:
-    live = theme_values(draft.theme)
-    moved = [f for f in THEME_FIELDS if draft.data.get(f) != draft.base.get(f) and live.get(f) != draft.base.get(f)]
+    live = theme_draft_values(draft.theme)
+    names = [*THEME_FIELDS, "answers"] if "answers" in draft.data else list(THEME_FIELDS)
+    moved = [f for f in names if draft.data.get(f) != draft.base.get(f) and live.get(f) != draft.base.get(f)]
     if moved:
         return [
             _("%(key)s: changed by someone else since the draft started (%(fields)s).")
@@ -351,6 +371,39 @@ def _apply_theme(draft: ThemeDraft, *, reason: str) -> None:
     theme.full_clean()
     theme._history_user, theme._change_reason = draft.updated_by, reason  # type: ignore[attr-defined]
     theme.save()
+    if "answers" in draft.data:
+        _sync_answers(theme, draft.data["answers"], by=draft.updated_by, reason=reason)
+
+
+def _attribute(obj: Any, *, by: Any, reason: str) -> None:
+    """Who and why for the history record the next save or delete of `obj` writes."""
+    obj._history_user, obj._change_reason = by, reason
+
+
+def _sync_answers(theme: Theme, wanted: list[dict[str, str]], *, by: Any, reason: str) -> None:
+    """Make the theme's funnel answers exactly `wanted`: the n-th answer to a question in a
+    band updates the n-th stored one, so unchanged answers keep their rows and history."""
+    questions = {q.key: q for q in FunnelQuestion.objects.all()}
+    existing = {(a.question.key, a.band, a.order): a for a in theme.funnel_answers.select_related("question")}
+    keep: set[tuple[str, str, int]] = set()
+    counts: dict[tuple[str, str], int] = {}
+    for row in wanted:
+        slot = (row["question"], row["band"])
+        counts[slot] = counts.get(slot, 0) + 1
+        key = (*slot, counts[slot])
+        keep.add(key)
+        answer = existing.get(key) or FunnelAnswer(
+            theme=theme, question=questions[row["question"]], band=row["band"], order=counts[slot]
+        )
+        if answer.pk and (answer.text_nl, answer.text_en) == (row["text_nl"], row["text_en"]):
+            continue
+        answer.text_nl, answer.text_en = row["text_nl"], row["text_en"]
+        _attribute(answer, by=by, reason=reason)
+        answer.save()
+    for key, answer in existing.items():
+        if key not in keep:
+            _attribute(answer, by=by, reason=reason)
+            answer.delete()
 
 
 def _apply(draft: Draft, *, reason: str) -> None:

@@ -13,7 +13,7 @@ from trechter.actors.models import Organisation
 from trechter.agenda.models import Agenda, Party, Proposal, Theme
 from trechter.analytics.diff import FieldChange, RecordsDiff, diff_fields, diff_records
 from trechter.versions.models import Draft, ThemeDraft, Version
-from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS
+from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS, flat_answers
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,17 @@ def latest_published(agenda: Agenda | None = None) -> Version | None:
     if agenda is not None:
         versions = versions.filter(agenda=agenda)
     return versions.order_by("-number").first()
+
+
+def theme_draft_changes(draft: ThemeDraft) -> tuple[FieldChange, ...]:
+    """What a theme draft would change, field by field and answer by answer."""
+    base_answers = draft.base.get("answers", [])
+    old = {**{name: draft.base.get(name) for name in THEME_FIELDS}, **flat_answers(base_answers)}
+    new = {
+        **{name: draft.data.get(name) for name in THEME_FIELDS},
+        **flat_answers(draft.data.get("answers", base_answers)),
+    }
+    return diff_fields(old, new)
 
 
 def open_theme_draft(theme: Theme) -> ThemeDraft | None:

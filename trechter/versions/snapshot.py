@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from trechter.agenda.models import Agenda, Party, Proposal, ProposalInstrument, Theme
+from trechter.agenda.models import Agenda, FunnelAnswer, Party, Proposal, ProposalInstrument, Theme
 
 # The proposal fields people edit through drafts; snapshots and diffs use the same list.
 PROPOSAL_FIELDS = (
@@ -39,6 +39,34 @@ def theme_values(theme: Theme) -> dict[str, Any]:
     return {name: getattr(theme, name) for name in THEME_FIELDS}
 
 
+def answer_values(theme: Theme) -> list[dict[str, str]]:
+    """The theme's funnel-template answers, in question, band and answer order."""
+    answers = FunnelAnswer.objects.filter(theme=theme).select_related("question")
+    return [
+        {"question": a.question.key, "band": a.band, "text_nl": a.text_nl, "text_en": a.text_en}
+        for a in answers.order_by("question__order", "band", "order", "pk")
+    ]
+
+
+def theme_draft_values(theme: Theme) -> dict[str, Any]:
+    """Everything a theme draft can change: its texts and its funnel answers."""
+    return {**theme_values(theme), "answers": answer_values(theme)}
+
+
+def flat_answers(answers: list[dict[str, str]]) -> dict[str, str]:
+    """Answers as one field each, "answer <question> <band> <n> (nl|en)" → text, so a diff
+    shows the one answer that changed rather than the whole list."""
+    flat: dict[str, str] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for answer in answers:
+        slot = (answer["question"], answer["band"])
+        counts[slot] = counts.get(slot, 0) + 1
+        for language in ("nl", "en"):
+            if answer.get(f"text_{language}"):
+                flat[f"answer {slot[0]} {slot[1]} {counts[slot]} ({language})"] = answer[f"text_{language}"]
+    return flat
+
+
 def party_values(proposal: Proposal) -> list[dict[str, str]]:
     """The proposal's parties as drafts keep them: organisation key, role, note; by key."""
     rows = proposal.parties.select_related("organisation").order_by("organisation__key")
@@ -53,8 +81,16 @@ def draft_values(proposal: Proposal) -> dict[str, Any]:
 def take_snapshot(agenda: Agenda) -> dict[str, Any]:
     """Themes and proposals of `agenda` with their parties and instruments, keyed by key.
 
-    Four queries whatever the size of the agenda."""
+    Five queries whatever the size of the agenda. Snapshots before funnel answers were
+    added to them simply lack the "answer …" fields; a diff shows those as added."""
     themes = {t.key: {name: getattr(t, name) for name in THEME_FIELDS} for t in Theme.objects.filter(agenda=agenda)}
+    answers = FunnelAnswer.objects.filter(theme__agenda=agenda).select_related("question", "theme")
+    by_theme: dict[str, list[dict[str, str]]] = {}
+    for a in answers.order_by("question__order", "band", "order", "pk"):
+        row = {"question": a.question.key, "band": a.band, "text_nl": a.text_nl, "text_en": a.text_en}
+        by_theme.setdefault(a.theme.key, []).append(row)
+    for key, rows in by_theme.items():
+        themes[key].update(flat_answers(rows))
     proposals: dict[str, dict[str, Any]] = {}
     for p in Proposal.objects.filter(theme__agenda=agenda).select_related("theme", "parent"):
         proposals[p.key] = {

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 from trechter.accounts.actions import describe
 from trechter.accounts.roles import roles_of
 from trechter.agenda.models import Agenda
-from trechter.analytics.diff import diff_fields
 from trechter.versions import actions, queries
 from trechter.versions.forms import DiffForm, PublishForm
 from trechter.versions.models import Version
@@ -63,7 +62,7 @@ def version_detail(request: HttpRequest, number: int) -> HttpResponse:
         theme_drafts = version.theme_drafts.select_related("theme", "updated_by")
         context |= {
             "drafts": [(d, queries.draft_changes(d, names)) for d in drafts],
-            "theme_drafts": [(d, diff_fields(d.base, d.data)) for d in theme_drafts],
+            "theme_drafts": [(d, queries.theme_draft_changes(d)) for d in theme_drafts],
             "can_review": request.user.has_perm("versions.review_version", version),
             "publish_form": PublishForm(),
         }

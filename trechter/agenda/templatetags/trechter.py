@@ -117,8 +117,14 @@ def get_label(form: Any, name: str) -> Any:
 
 @register.filter
 def theme_field(name: str) -> Any:
-    """The translated label of a theme field named in a diff ('aim_nl' → 'aim (Dutch)')."""
+    """The translated label of a theme field named in a diff ('aim_nl' → 'aim (Dutch)');
+    answers ("answer <question> <band> <n> (nl)") read as "Answer: <question>, <band> …"."""
     from trechter.agenda.models import Theme
+
+    if name.startswith("answer "):
+        _word, question, band, number, language = name.split(" ", 4)
+        label = _("Answer")
+        return f"{label}: {question}, {band}, {number} {language}"
 
     try:
         return getattr(Theme._meta.get_field(name), "verbose_name", name)
