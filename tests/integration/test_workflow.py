@@ -585,3 +585,39 @@ def test_answer_without_dutch_text_is_refused() -> None:
     assert response.status_code == 200
     assert "This field is required." in response.content.decode()
     assert not ThemeDraft.objects.exists()
+
+
+def test_saving_fields_only_keeps_drafted_parties_and_counts_a_revision() -> None:
+    lead = make_user("lea", "theme_lead", "energy")
+    proposal = Proposal.objects.get(key=LONE)
+    parties = [{"organisation": "vito", "role": "partner", "note": ""}]
+    first = actions.save_change(
+        proposal=proposal, data=proposal_values(proposal) | {"parties": parties}, token="new", by=lead
+    )
+
+    second = actions.save_change(
+        proposal=proposal, data=proposal_values(proposal) | {"title_en": "x"}, token=first.token, by=lead
+    )
+    assert (second.revision, second.data["parties"]) == (2, parties)
+
+    removal = actions.save_removal(proposal=proposal, token=second.token, by=lead)
+    revived = actions.save_change(proposal=proposal, data=proposal_values(proposal), token=removal.token, by=lead)
+    assert (removal.revision, revived.operation, revived.revision) == (3, "change", 4)
+
+
+def test_saving_theme_texts_only_keeps_drafted_answers() -> None:
+    from trechter.agenda.models import Theme
+    from trechter.versions.snapshot import answer_values, theme_values
+
+    lead = make_user("lea", "theme_lead", "energy")
+    energy = Theme.objects.get(key="energy")
+    answers = answer_values(energy)[:1]
+    first = actions.save_theme_change(
+        theme=energy, data=theme_values(energy) | {"answers": answers}, token="new", by=lead
+    )
+
+    second = actions.save_theme_change(
+        theme=energy, data=theme_values(energy) | {"aim_en": "y"}, token=first.token, by=lead
+    )
+
+    assert (second.revision, second.data["answers"]) == (2, answers)

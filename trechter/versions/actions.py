@@ -118,10 +118,11 @@ def save_change(*, proposal: Proposal, data: dict[str, Any], token: str, by: Any
             base=live,
             created_by=by,
         )
-    elif draft.operation == "remove":
-        draft.operation = "change"
     else:
         draft.revision += 1
+        draft.operation = "change"  # also when it was marked for removal: editing revives it
+        if "parties" not in values and "parties" in draft.data:
+            values["parties"] = draft.data["parties"]  # a save without parties keeps the drafted ones
     draft.data = values
     draft.updated_by = by
     return _save(draft)
@@ -195,9 +196,12 @@ def save_theme_change(*, theme: Theme, data: dict[str, Any], token: str, by: Any
         draft = ThemeDraft(version=version, theme=theme, base=live, created_by=by)
     else:
         draft.revision += 1
+    drafted_answers = draft.data.get("answers") if draft.pk else None
     draft.data = {name: data[name] for name in THEME_FIELDS}
     if "answers" in data:
         draft.data["answers"] = _answers(data["answers"])
+    elif drafted_answers is not None:
+        draft.data["answers"] = drafted_answers  # a save without answers keeps the drafted ones
     draft.updated_by = by
     return _save(draft)
 
@@ -323,7 +327,10 @@ def publish_version(*, version: Version, by: Any, note: str = "") -> PublishResu
             raise WorkflowError(f"{draft.proposal_key}: {'; '.join(error.messages)}") from error
         counts[draft.operation] += 1
     for theme_draft in theme_drafts:
-        _apply_theme(theme_draft, reason=reason)
+        try:
+            _apply_theme(theme_draft, reason=reason)
+        except ValidationError as error:
+            raise WorkflowError(f"{theme_draft.theme.key}: {'; '.join(error.messages)}") from error
     version.snapshot = take_snapshot(version.agenda)
     version.status, version.published_at, version.published_by = "published", timezone.now(), by
     version.note = note or version.note
