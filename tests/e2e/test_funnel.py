@@ -35,7 +35,7 @@ def test_visitor_reads_the_funnel_of_every_theme(page: Page, site: str) -> None:
 
         expect(page).to_have_url(f"{site}/nl/themes/{theme.key}/")
         expect(page.get_by_role("heading", level=1)).to_have_text(theme.name_nl)
-        chart = page.get_by_role("img", name=f"Trechter van {theme.name_nl}", exact=True)
+        chart = page.get_by_role("group", name=f"Trechter van {theme.name_nl}", exact=True)
         expect(chart).to_be_visible()
         expect(chart.locator(f'a[href="/nl/proposals/{proposal.key}/"]')).to_be_visible()
         expect(page.get_by_role("link", name=proposal.title_nl, exact=True).first).to_be_visible()
@@ -51,7 +51,7 @@ def test_visitor_switches_a_theme_page_to_english(page: Page, site: str) -> None
     expect(page).to_have_url(site + "/en/themes/flexible-electronics/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Flexible Electronics")
     expect(page.get_by_role("heading", name="Cooperation proposals")).to_be_visible()
-    expect(page.get_by_role("img", name="Funnel of Flexible Electronics")).to_be_visible()
+    expect(page.get_by_role("group", name="Funnel of Flexible Electronics")).to_be_visible()
     if os.environ.get("TRECHTER_DOCS_SCREENSHOT"):
         _save_docs_image(page, site + "/en/themes/flexible-electronics/")
 
@@ -81,11 +81,11 @@ def test_keyboard_user_opens_the_table_alternative(page: Page, site: str) -> Non
 
 def test_visitor_filters_the_funnel_of_all_themes(page: Page, site: str) -> None:
     page.goto(site + "/en/funnel/")
-    expect(page.get_by_role("img", name="Funnel of all themes")).to_be_visible()
+    expect(page.get_by_role("group", name="Funnel of all themes")).to_be_visible()
 
     page.get_by_label("Theme", exact=True).select_option("photonics")
 
-    expect(page.get_by_role("img", name="Funnel of Photonics")).to_be_visible()
+    expect(page.get_by_role("group", name="Funnel of Photonics")).to_be_visible()
     expect(page).to_have_url(site + "/en/funnel/?theme=photonics")
     page.get_by_role("link", name="Everything about Photonics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Photonics")

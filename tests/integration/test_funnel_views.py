@@ -42,7 +42,10 @@ def test_every_theme_page_renders_in_both_languages() -> None:
 def test_theme_page_has_the_chart_and_its_table_alternative(client: Client, key: str) -> None:
     html = client.get(f"/en/themes/{key}/").content.decode()
 
-    labels = f'role="img" aria-labelledby="funnel-{key}-title" aria-describedby="funnel-{key}-desc"'
+    labels = (
+        f'role="group" aria-roledescription="chart" aria-labelledby="funnel-{key}-title" '
+        f'aria-describedby="funnel-{key}-desc"'
+    )
     assert re.search(rf'<svg class="funnel-chart"[^>]*{labels}', html)
     assert f'<title id="funnel-{key}-title">Funnel of ' in html
     assert f'<desc id="funnel-{key}-desc">' in html
