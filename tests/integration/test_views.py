@@ -96,3 +96,11 @@ def test_admin_changelists_and_forms_render_for_every_model(admin_client: Client
 def test_admin_is_in_dutch(admin_client: Client) -> None:
     html = admin_client.get("/nl/admin/agenda/proposal/").content.decode()
     assert "voorstellen" in html.lower()
+
+
+def test_language_links_swap_the_prefix_and_keep_the_query(client: Client) -> None:
+    html = client.get("/nl/search/?q=waterstof&side=VL").content.decode()
+    assert 'href="/en/search/?q=waterstof&amp;side=VL"' in html
+    missing = client.get("/nl/no-such-page/")
+    assert missing.status_code == 404
+    assert 'href="/en/no-such-page/"' in missing.content.decode()

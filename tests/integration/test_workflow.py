@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from tests.factories import PASSWORD, make_user
 from trechter.agenda.models import Agenda, Proposal
@@ -621,3 +622,64 @@ def test_saving_theme_texts_only_keeps_drafted_answers() -> None:
     )
 
     assert (second.revision, second.data["answers"]) == (2, answers)
+
+
+def test_publish_refuses_a_party_whose_organisation_was_deleted() -> None:
+    from trechter.actors.models import Organisation
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    ghost = Organisation.objects.create(key="ghost-bv", name="Ghost BV", side="NL", country="NL", type="sme")
+    proposal = Proposal.objects.get(key=LONE)
+    data = proposal_values(proposal) | {"parties": [{"organisation": "ghost-bv", "role": "partner", "note": ""}]}
+    draft = actions.save_change(proposal=proposal, data=data, token="new", by=lead)
+    ghost.delete()  # e.g. an admin merged it away meanwhile
+    actions.submit_version(version=draft.version, by=core)
+
+    with (
+        translation.override("en"),
+        pytest.raises(actions.WorkflowError, match="organisation no longer exists: ghost-bv"),
+    ):
+        actions.publish_version(version=draft.version, by=core)
+    assert Version.objects.get(number=2).status == "review"
+
+
+def test_a_draft_without_parties_does_not_collide_with_party_edits() -> None:
+    from trechter.agenda.models import Party
+
+    lead, core = make_user("lea", "theme_lead", "energy"), make_user("cora", "core_group")
+    proposal = Proposal.objects.get(key=LONE)
+    draft = actions.save_change(
+        proposal=proposal, data=proposal_values(proposal) | {"title_en": "T"}, token="new", by=lead
+    )
+    Party.objects.filter(proposal=proposal, organisation__key="dow").delete()  # an admin edit meanwhile
+    actions.submit_version(version=draft.version, by=core)
+
+    actions.publish_version(version=draft.version, by=core)
+
+    assert Proposal.objects.get(key=LONE).title_en == "T"
+
+
+def test_party_history_survives_a_deleted_organisation() -> None:
+    from trechter.actors.models import Organisation
+    from trechter.agenda.models import Party
+
+    lead = make_user("lea", "theme_lead", "energy")
+    ghost = Organisation.objects.create(key="ghost-bv", name="Ghost BV", side="NL", country="NL", type="sme")
+    proposal = Proposal.objects.get(key=LONE)
+    Party.objects.create(proposal=proposal, organisation=ghost, role="partner").delete()
+    ghost_id = ghost.pk
+    ghost.delete()
+
+    html = _client(lead).get(f"/en/proposals/{LONE}/history/").content.decode()
+
+    assert f"#{ghost_id} (Partner)" in html  # the name went with the row; the entry stays
+
+
+def test_empty_comment_without_htmx_is_refused_with_a_message() -> None:
+    from trechter.versions.models import Comment
+
+    member = _client(make_user("max", "member"))
+    response = member.post(f"/en/proposals/{KEY}/comments/", {"text": "  "}, follow=True)
+
+    assert "Comment: This field is required." in response.content.decode()
+    assert not Comment.objects.exists()

@@ -340,35 +340,53 @@ def publish_version(*, version: Version, by: Any, note: str = "") -> PublishResu
     return PublishResult(version, counts["add"], counts["change"], counts["remove"])
 
 
-def _conflicts(draft: Draft) -> list[str]:
-    """Why `draft` cannot be applied: its proposal went, or was changed outside the workflow
-    (admin) on a field the draft also changes — publishing would silently overwrite that."""
-    if draft.operation == "add":
+def _missing(kind: str, keys: set[str], known: set[str], owner: str) -> list[str]:
+    """What a draft names that was deleted (admin) after the draft was saved."""
+    gone = sorted(keys - known)
+    if not gone:
         return []
+    return [
+        _("%(owner)s: %(kind)s no longer exists: %(keys)s.") % {"owner": owner, "kind": kind, "keys": ", ".join(gone)}
+    ]
+
+
+def _conflicts(draft: Draft) -> list[str]:
+    """Why `draft` cannot be applied: its proposal or a party's organisation went, or the
+    proposal was changed outside the workflow (admin) on a field the draft also changes —
+    publishing would silently overwrite that."""
+    named = {party["organisation"] for party in draft.data.get("parties", [])}
+    known = set(Organisation.objects.filter(key__in=named).values_list("key", flat=True)) if named else set()
+    missing = _missing(_("organisation"), named, known, draft.proposal_key)
+    if draft.operation == "add":
+        return missing
     if draft.proposal is None:
         return [_("%(key)s: the proposal no longer exists.") % {"key": draft.proposal_key}]
     live = draft_values(draft.proposal)
-    names = [*PROPOSAL_FIELDS, "parties"]
+    # A draft saved without parties leaves them alone, so changes to them do not collide.
+    names = [*PROPOSAL_FIELDS, "parties"] if "parties" in draft.data else list(PROPOSAL_FIELDS)
     touched = [f for f in names if draft.operation == "remove" or draft.data.get(f) != draft.base.get(f)]
     moved = [f for f in touched if live.get(f) != draft.base.get(f)]
     if moved:
-        return [
+        missing.append(
             _("%(key)s: changed by someone else since the draft started (%(fields)s).")
             % {"key": draft.proposal_key, "fields": ", ".join(moved)}
-        ]
-    return []
+        )
+    return missing
 
 
 def _theme_conflicts(draft: ThemeDraft) -> list[str]:
+    named = {answer["question"] for answer in draft.data.get("answers", [])}
+    known = set(FunnelQuestion.objects.filter(key__in=named).values_list("key", flat=True)) if named else set()
+    missing = _missing(_("question"), named, known, draft.theme.key)
     live = theme_draft_values(draft.theme)
     names = [*THEME_FIELDS, "answers"] if "answers" in draft.data else list(THEME_FIELDS)
     moved = [f for f in names if draft.data.get(f) != draft.base.get(f) and live.get(f) != draft.base.get(f)]
     if moved:
-        return [
+        missing.append(
             _("%(key)s: changed by someone else since the draft started (%(fields)s).")
             % {"key": draft.theme.key, "fields": ", ".join(moved)}
-        ]
-    return []
+        )
+    return missing
 
 
 def _apply_theme(draft: ThemeDraft, *, reason: str) -> None:

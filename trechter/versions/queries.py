@@ -139,11 +139,16 @@ def proposal_history(key: str, proposal: Proposal | None) -> list[HistoryEntry]:
     entries: list[HistoryEntry] = []
     if proposal is not None:
         entries += _record_entries(proposal.history.all(), PROPOSAL_FIELDS)
-        parties = Party.history.filter(proposal_id=proposal.pk).select_related("history_user", "organisation")
+        parties = list(
+            Party.history.filter(proposal_id=proposal.pk).select_related("history_user").order_by("history_date")
+        )
+        # By id, not the record's foreign key: an organisation deleted since has no row to join.
+        names = dict(Organisation.objects.filter(pk__in={r.organisation_id for r in parties}).values_list("pk", "name"))
         roles = dict(vocabulary.PARTY_ROLES)
-        for record in parties.order_by("history_date"):
+        for record in parties:
             what = {"+": "party-added", "~": "party-changed", "-": "party-removed"}[record.history_type]
-            party = f"{record.organisation.name} ({roles.get(record.role, record.role)})"
+            name = names.get(record.organisation_id, f"#{record.organisation_id}")
+            party = f"{name} ({roles.get(record.role, record.role)})"
             entries.append(
                 HistoryEntry(
                     record.history_date,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -134,8 +135,13 @@ def theme_field(name: str) -> Any:
 
 @register.simple_tag(takes_context=True)
 def language_url(context: Any, code: str) -> str:
-    """This page in language `code` (the URL's language prefix swapped)."""
-    from django.urls import translate_url
-
+    """This page in language `code`: the URL's language prefix swapped. Paths themselves are
+    not translated, so no resolving is needed — and it also works on a 404 page."""
     request = context.get("request")
-    return translate_url(request.get_full_path(), code) if request else f"/{code}/"
+    if request is None:
+        return f"/{code}/"
+    path = request.get_full_path()
+    _empty, first, rest = path.split("/", 2) if path.count("/") >= 2 else ("", "", "")
+    if first in {language for language, _name in settings.LANGUAGES}:
+        return f"/{code}/{rest}"
+    return f"/{code}/"

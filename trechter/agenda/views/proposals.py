@@ -257,4 +257,6 @@ def comment(request: HttpRequest, key: str) -> HttpResponse:
     context = {"proposal": proposal, "comments": _comments(proposal), "comment_form": form, "can_comment": True}
     if getattr(request, "htmx", False):
         return render(request, "agenda/proposal_detail.html#comments", context)
+    for error in form.errors.get("text", []):  # without htmx the form is gone after the redirect
+        messages.error(request, f"{form['text'].label}: {error}")
     return redirect("proposal", key=key)
