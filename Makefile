@@ -21,12 +21,18 @@ run: $(STAMP)
 test: $(STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Debian's chromium for the end-to-end tests (Playwright cannot download browsers here).
+# Debian packages the tests need: chromium for tests/e2e (Playwright cannot download browsers
+# here); Pango for WeasyPrint (PDF); poppler-utils (pdftoppm) and LibreOffice Writer to render
+# the generated PDF and DOCX in tests; fonts for all of them.
+BROWSER_PACKAGES := chromium fonts-dejavu-core
+DOCUMENT_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 poppler-utils libreoffice-writer-nogui
 system-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/soffice ] || ! ldconfig -p | grep -q libpangoft2; then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
-	  else echo "tests/e2e need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; fi; \
+	    apt-get update -qq \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null \
+	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(DOCUMENT_PACKAGES) >/dev/null; \
+	  else echo "the tests need Debian packages: sudo apt-get install $(BROWSER_PACKAGES) $(DOCUMENT_PACKAGES)" >&2; exit 1; fi; \
 	fi
 
 lint: $(STAMP)

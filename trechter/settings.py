@@ -82,6 +82,9 @@ INSTALLED_APPS = [
     "trechter.seed",
     "trechter.versions",
     "trechter.search",
+    "trechter.reports",
+    "trechter.exchange",
+    "trechter.api",
 ]
 
 MIDDLEWARE = [

@@ -13,6 +13,7 @@ admin.site.index_title = _("Agenda data")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", home_views.health, name="health"),
+    path("api/", include("trechter.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("", include("trechter.agenda.urls")),
@@ -20,6 +21,8 @@ urlpatterns += i18n_patterns(
     path("", include("trechter.assessment.urls")),
     path("search/", include("trechter.search.urls")),
     path("versions/", include("trechter.versions.urls")),
+    path("report/", include("trechter.reports.urls")),
+    path("data/", include("trechter.exchange.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

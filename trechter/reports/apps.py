@@ -1,0 +1,9 @@
+"""The agenda as a document (HTML, PDF, DOCX), regenerated from the data."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    name = "trechter.reports"
+    verbose_name = _("Agenda document")
