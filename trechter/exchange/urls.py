@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+"""/<lang>/data/…: exports (export_urls.py) and imports (import_urls.py)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("trechter.exchange.export_urls")),
+    path("import/", include("trechter.exchange.import_urls")),
+]
