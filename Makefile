@@ -22,12 +22,12 @@ test: $(STAMP) system-deps
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Debian packages the tests need: chromium for tests/e2e (Playwright cannot download browsers
-# here); Pango for WeasyPrint (PDF); poppler-utils (pdftoppm) and LibreOffice Writer to render
-# the generated PDF and DOCX in tests; fonts for all of them.
+# here); cairo for cairosvg (the funnel figure as PNG in the DOCX); poppler-utils (pdftoppm) and
+# LibreOffice Writer to render the generated PDF and DOCX in tests; fonts for all of them.
 BROWSER_PACKAGES := chromium fonts-dejavu-core
-DOCUMENT_PACKAGES := fonts-liberation2 libpango-1.0-0 libpangoft2-1.0-0 libcairo2 poppler-utils libreoffice-writer-nogui
+DOCUMENT_PACKAGES := fonts-liberation2 libcairo2 poppler-utils libreoffice-writer-nogui
 system-deps:
-	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/soffice ] || ! ldconfig -p | grep -q libpangoft2; then \
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/pdftoppm ] || [ ! -x /usr/bin/soffice ] || ! ldconfig -p | grep -q libcairo.so.2; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq \
 	    && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES) >/dev/null \
@@ -38,7 +38,7 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py trechter/api trechter/reports trechter/exchange
 	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
@@ -46,9 +46,10 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 ## bench: benchmark harness; prints figures and ratios against a baseline measured in the same run
-# bench/run.py: seed and query figures; bench/pages.py: page latency under load on the production server
+# bench/run.py: seed and query figures; bench/reports.py: the agenda document per format; bench/pages.py: page latency under load on the production server
 bench: $(STAMP)
 	$(PY) bench/run.py
+	$(PY) bench/reports.py
 	$(PY) bench/pages.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)

@@ -25,6 +25,7 @@ ALIASES = {
     "check": "integrity",
     "django-check": "check",
     "demo-users": "demo_users",
+    "import": "import_data",
 }
 
 

@@ -177,6 +177,8 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # debugging, so template edits show at once.
 PAGE_CACHE = env_bool("TRECHTER_PAGE_CACHE", not (TESTING or DEBUG))
 PAGE_CACHE_SECONDS = 600
+# Largest file /data/import/ and `trechter import` accept (bytes), checked before any parsing.
+IMPORT_MAX_BYTES = int(os.environ.get("TRECHTER_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -217,3 +219,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("TRECHTER_LOG_LEVEL", "INFO")},
 }
+
+# The REST API (trechter/api): 50 items a page unless ?limit= asks otherwise, at most 200.
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 200

@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("data/", include("trechter.exchange.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/tokens/", include("trechter.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=True,
 )

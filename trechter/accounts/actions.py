@@ -1,13 +1,16 @@
-"""Granting and revoking roles (admin and CLI call these)."""
+"""Granting and revoking roles, issuing and revoking API tokens (admin, CLI and pages call these)."""
 
 from __future__ import annotations
 
+import secrets
+from datetime import timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
-from trechter.accounts.models import ROLE_KINDS, Role
+from trechter.accounts.models import ROLE_KINDS, TOKEN_PREFIX_LENGTH, ApiToken, Role, hash_token
 from trechter.agenda.models import Theme
 
 
@@ -51,3 +54,60 @@ def revoke_role(*, username: str, kind: str, theme_key: str | None = None) -> in
 
 def describe(user: Any) -> list[str]:
     return [str(role) for role in Role.objects.filter(user=user).select_related("theme")]
+
+
+# API tokens ------------------------------------------------------------------------------
+
+TOKEN_MARKER = "trt_"  # noqa: S105 — not a secret: lets people and secret scanners recognise our tokens
+MAX_TOKEN_DAYS = 3650
+
+
+class TokenError(ValueError):
+    pass
+
+
+@transaction.atomic
+def issue_token(user: Any, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+    """A new API token for `user`, valid `days` days (None: until revoked). Returns the
+    stored token and its plaintext, which is not kept anywhere: show it once."""
+    name = (name or "").strip()
+    if not name:
+        raise TokenError("name: give the token a name")
+    if len(name) > ApiToken._meta.get_field("name").max_length:  # type: ignore[operator]
+        raise TokenError("name: at most 100 characters")
+    if days is not None and not 1 <= days <= MAX_TOKEN_DAYS:
+        raise TokenError(f"days: between 1 and {MAX_TOKEN_DAYS}")
+    if not user.is_active:
+        raise TokenError("user: the account is inactive")
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:TOKEN_PREFIX_LENGTH],
+        hashed=hash_token(TOKEN_MARKER + secret),
+        expires_at=timezone.now() + timedelta(days=days) if days else None,
+    )
+    return token, TOKEN_MARKER + secret
+
+
+@transaction.atomic
+def revoke_token(token: ApiToken) -> ApiToken:
+    """Refuse `token` from now on; it stays listed, marked revoked. Safe to repeat."""
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if not token.is_revoked:
+        token.is_revoked, token.revoked_at = True, timezone.now()
+        token.save(update_fields=["is_revoked", "revoked_at"])
+    return token
+
+
+def token_by_prefix(prefix: str) -> ApiToken:
+    """The one token whose visible prefix is `prefix` (with or without the "trt_" marker)."""
+    prefix = prefix.strip().removeprefix(TOKEN_MARKER).rstrip("…")
+    if len(prefix) < TOKEN_PREFIX_LENGTH:
+        raise TokenError(f"prefix: give the {TOKEN_PREFIX_LENGTH} characters shown after '{TOKEN_MARKER}'")
+    found = list(ApiToken.objects.select_related("user").filter(prefix=prefix[:TOKEN_PREFIX_LENGTH])[:2])
+    if not found:
+        raise TokenError(f"prefix: no token '{prefix}'")
+    if len(found) > 1:
+        raise TokenError(f"prefix: several tokens start with '{prefix}'; revoke it in the admin")
+    return found[0]

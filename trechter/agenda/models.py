@@ -60,7 +60,9 @@ class Agenda(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=300)
     presented_on = models.DateField(_("presented on"))
     introduction_nl = models.TextField(_("introduction (Dutch)"))
+    introduction_en = models.TextField(_("introduction (English)"), blank=True)
     conclusions_nl = models.JSONField(_("conclusions (Dutch)"), default=list, blank=True)
+    conclusions_en = models.JSONField(_("conclusions (English)"), default=list, blank=True)
     source = models.CharField(_("source"), max_length=500, blank=True)
 
     history = HistoricalRecords()

@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""/<lang>/data/import/: upload a file, preview what it would change, confirm into drafts."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from trechter.exchange import import_views
+
+urlpatterns = [
+    path("", import_views.upload, name="data-import"),
+    path("<slug:ticket>/confirm/", import_views.confirm, name="data-import-confirm"),
+]

@@ -206,7 +206,7 @@ def _load_meetings(
         (
             (
                 {"meeting": meetings[r.key], "person": people[p.person]},
-                {"organisation": orgs[p.organisation] if p.organisation else None},
+                {"organisation": orgs[p.organisation] if p.organisation else None, "role": p.role or ""},
             )
             for r in records
             for p in r.participants
@@ -226,7 +226,9 @@ def _load_agenda(dataset: Dataset, writer: Writer) -> Agenda | None:
             "title_en": info.title_en,
             "presented_on": info.presented_on,
             "introduction_nl": info.introduction_nl,
+            "introduction_en": info.introduction_en or "",
             "conclusions_nl": list(info.conclusions_nl),
+            "conclusions_en": list(info.conclusions_en),
             "source": info.source,
         },
     )

@@ -418,7 +418,9 @@ class AgendaInfo(Record):
     title_en: Title
     presented_on: datetime.date
     introduction_nl: Text
+    introduction_en: Text | None = None
     conclusions_nl: list[Text] = []
+    conclusions_en: list[Text] = []
     source: Line
 
 

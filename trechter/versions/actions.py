@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -19,6 +20,7 @@ from trechter.search import actions as search
 from trechter.versions.models import Comment, Draft, ThemeDraft, Version
 from trechter.versions.snapshot import PROPOSAL_FIELDS, THEME_FIELDS, draft_values, take_snapshot, theme_draft_values
 
+KEY_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")  # the seed schema's keys (trechter/seed/schema.py)
 NEW_TOKEN = "new"  # noqa: S105 — not a secret: the token of an edit that starts from the published text
 
 
@@ -129,16 +131,27 @@ def save_change(*, proposal: Proposal, data: dict[str, Any], token: str, by: Any
 
 
 @transaction.atomic
-def save_addition(*, theme: Theme, data: dict[str, Any], token: str, by: Any, key: str | None = None) -> Draft:
-    """Propose a new proposal in `theme` (key None) or change a proposed one (its key)."""
+def save_addition(
+    *, theme: Theme, data: dict[str, Any], token: str, by: Any, key: str | None = None, new_key: str | None = None
+) -> Draft:
+    """Propose a new proposal in `theme` (key None) or change a proposed one (its key).
+
+    A new proposal gets `new_key` when given (an import keeps the key its file names; it
+    must be a free slug), else a key made from its title."""
     version = open_version(agenda=theme.agenda, by=by)
     values = _values(data)
     if key is None:
         _editable(version)
+        if new_key is not None and (
+            not KEY_PATTERN.match(new_key)
+            or Proposal.objects.filter(key=new_key).exists()
+            or Draft.objects.filter(proposal_key=new_key).exists()
+        ):
+            raise WorkflowError(_("The key %(key)s is taken or not a valid key.") % {"key": new_key})
         draft = Draft(
             version=version,
             operation="add",
-            proposal_key=_new_key(values["title_nl"]),
+            proposal_key=new_key or _new_key(values["title_nl"]),
             theme=theme,
             base={},
             created_by=by,
