@@ -9,6 +9,14 @@ trechter check [--strict]    integrity report of the stored agenda
 trechter role grant|revoke|list USER ROLE [--theme KEY]
                              roles: member, theme_lead (with --theme), core_group, jury
 trechter demo-users --password PW   one account per role (development only)
+trechter report --format html|pdf|docx [--lang nl|en] [--version published|draft|N] [--output PATH]
+                             the agenda document, generated from the data
+trechter export --format json|xlsx|csv|schema|yaml [--sheet NAME] [--theme KEY] [--output PATH]
+                             the published agenda as data (a theme's XLSX template with --theme)
+trechter import PATH --user USER [--theme KEY] [--dry-run]
+                             an XLSX, CSV or JSON file into drafts (all checked first, all or nothing)
+trechter token create USER [--name N] [--days D] | list [USER] | revoke PREFIX
+                             personal API tokens (shown once; stored hashed)
 trechter django-check        Django's own system check
 trechter <django command>    e.g. migrate, createsuperuser, shell
 """

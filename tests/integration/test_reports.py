@@ -292,7 +292,7 @@ def test_pdf_marks_dutch_text_in_an_english_document(made: dict[str, Any]) -> No
 
 
 # Everything typst would read as markup or code if the text were pasted into its source.
-TYPST_SPECIAL = '#import "x": * = $a$ [b] <c> @d \\ // e _f_ `g` ~ -- ... \'h\' #{1 + 1}'
+TYPST_SPECIAL = "#import \"x\": * = $a$ [b] <c> @d \\ // e _f_ `g` ~ -- ... 'h' #{1 + 1}"
 
 
 @pytest.mark.django_db

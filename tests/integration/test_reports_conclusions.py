@@ -90,7 +90,7 @@ def test_stale_edit_is_refused_and_nothing_saved(client: Client) -> None:
     response = _post(client, token="stale")
 
     assert response.status_code == 200
-    assert "Someone else saved the conclusions" in response.content.decode()
+    assert "Iemand anders heeft de conclusies" in response.content.decode()  # the Dutch page
     assert Agenda.objects.get().conclusions_nl == before
 
 
@@ -104,7 +104,7 @@ def test_bad_input_is_refused_by_field(client: Client) -> None:
 
     assert empty.status_code == too_long.status_code == 200
     assert empty.context["form"].errors["conclusions_nl"]
-    assert "Paragraph 2" in " ".join(too_long.context["form"].errors["conclusions_en"])
+    assert "Alinea 2" in " ".join(too_long.context["form"].errors["conclusions_en"])  # named, in Dutch
     assert Agenda.objects.get().conclusions_nl == before
 
 

@@ -184,7 +184,9 @@ class _DocxWriter:
 
 
 def svg_png(svg: str) -> bytes:
-    """The standalone SVG as a PNG at twice its size, sharp enough for print at 16.5 cm."""
+    """The standalone SVG as a PNG at 1.5 times its size: the 960-unit-wide funnel becomes
+    1440 pixels, about 220 dpi at 16.5 cm — sharp in print, and a quarter quicker to draw than
+    twice the size (bench/reports.py)."""
     import cairosvg
 
-    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=2)  # type: ignore[no-any-return]
+    return cairosvg.svg2png(bytestring=svg.encode("utf-8"), scale=1.5)  # type: ignore[no-any-return]

@@ -1,6 +1,6 @@
 """The funnel chart as a standalone SVG for the document: the same layout as the web's chart
 (trechter/analytics/funnel.py), drawn with inline attributes instead of the site's CSS, no
-links, and a legend inside, so WeasyPrint, cairosvg (DOCX) and a browser draw it alike."""
+links, and a legend inside, so typst (PDF), cairosvg (DOCX) and a browser draw it alike."""
 
 from __future__ import annotations
 
