@@ -46,10 +46,12 @@ format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 
 ## bench: benchmark harness; prints figures and ratios against a baseline measured in the same run
-# bench/run.py: seed and query figures; bench/reports.py: the agenda document per format; bench/pages.py: page latency under load on the production server
+# bench/run.py: seed and query figures; bench/reports.py: the agenda document per format;
+# bench/exchange.py: exports and import checks per format; bench/pages.py: page latency under load on the production server
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
+	$(PY) bench/exchange.py
 	$(PY) bench/pages.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)

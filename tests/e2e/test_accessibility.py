@@ -27,6 +27,8 @@ PAGES = [
     "versions/",
     "versions/1/",
     "accounts/login/",
+    "report/",
+    "data/",
 ]
 RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
@@ -47,3 +49,13 @@ def test_public_pages_have_no_serious_accessibility_violations(page: Page, site:
         if violations:
             found[path] = violations
     assert found == {}
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_agenda_document_html_has_no_serious_accessibility_violations(page: Page, site: str, language: str) -> None:
+    """The HTML edition is a download (attachment), so it is fetched and then opened."""
+    response = page.request.get(f"{site}/{language}/report/published.html")
+    assert response.ok
+    page.set_content(response.text())
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    assert page.evaluate(RUN) == []

@@ -31,6 +31,10 @@ from trechter.versions.snapshot import draft_values
 KIND_ORDER = ("cooperation", "project")
 
 
+# Every test here reads the database (the session's files are made from it): marked, so that
+# pytest-django runs them before the transactional tests, whose flush removes the seed.
+pytestmark = pytest.mark.django_db
+
 # ---------------------------------------------------------------------------- fixtures
 
 
