@@ -56,7 +56,7 @@ bench: $(STAMP)
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)
-	cd trechter && TRECHTER_DEBUG=1 ../$(PY) ../manage.py makemessages -l nl -l en --no-obsolete
+	cd trechter && TRECHTER_DEBUG=1 ../$(PY) ../manage.py makemessages -l nl -l en --no-obsolete -e html,txt,py,svg
 	cd trechter && TRECHTER_DEBUG=1 ../$(PY) ../manage.py compilemessages
 
 clean:
