@@ -15,6 +15,9 @@ trechter export --format json|xlsx|csv|schema|yaml [--sheet NAME] [--theme KEY] 
                              the published agenda as data (a theme's XLSX template with --theme)
 trechter import PATH --user USER [--theme KEY] [--dry-run]
                              an XLSX, CSV or JSON file into drafts (all checked first, all or nothing)
+trechter import-cordis PATH… [--force]
+                             CORDIS project/participation/organisation files (checked whole first,
+                             stored per framework programme; re-runs update, never duplicate)
 trechter token create USER [--name N] [--days D] | list [USER] | revoke PREFIX
                              personal API tokens (shown once; stored hashed)
 trechter django-check        Django's own system check
@@ -34,6 +37,7 @@ ALIASES = {
     "django-check": "check",
     "demo-users": "demo_users",
     "import": "import_data",
+    "import-cordis": "import_cordis",
 }
 
 

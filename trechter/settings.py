@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "trechter.reports",
     "trechter.exchange",
     "trechter.api",
+    "trechter.evidence",
 ]
 
 MIDDLEWARE = [

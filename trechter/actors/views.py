@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from trechter import vocabulary
 from trechter.actors import queries
 from trechter.actors.models import Group
+from trechter.evidence import queries as evidence_queries
 
 ORGANISATIONS_PER_PAGE = 50
 
@@ -60,7 +61,12 @@ def organisation_detail(request: HttpRequest, key: str) -> HttpResponse:
     profile = queries.organisation_profile(key)
     if profile is None:
         raise Http404
-    return render(request, "actors/organisation_detail.html", {"profile": profile, "o": profile.organisation})
+    context = {
+        "profile": profile,
+        "o": profile.organisation,
+        "cordis_links": evidence_queries.agenda_organisation_links(key),
+    }
+    return render(request, "actors/organisation_detail.html", context)
 
 
 @require_GET

@@ -1,0 +1,169 @@
+"""Evidence pages on imported CORDIS fixtures and the real seed agenda: the overview, a theme's
+evidence, an organisation's evidence, the link from a seed organisation, and the review queue
+with its role boundary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import PASSWORD, make_user
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Theme
+from trechter.evidence import actions
+from trechter.evidence.models import CordisOrganisation, OrganisationLink, Participation
+
+pytestmark = pytest.mark.django_db
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "cordis"
+FILES = [DATA / f"{fw}_{kind}.csv" for fw in ("fp7", "h2020") for kind in ("projects", "participations")]
+
+
+@pytest.fixture
+def evidence() -> None:
+    cache.clear()
+    actions.import_cordis(paths=[*FILES, DATA / "H2020_project.csv", DATA / "H2020_organization.csv"])
+    actions.resolve_hashed_ids()
+    actions.link_organisations()
+    actions.classify_projects()
+
+
+def signed_in(role: str | None) -> Client:
+    client = Client()
+    make_user("evidence-user", role=role)
+    assert client.login(username="evidence-user", password=PASSWORD)
+    return client
+
+
+def test_overview_without_import_explains_how_to_import(client: Client) -> None:
+    cache.clear()
+    page = client.get("/en/evidence/")
+    assert page.status_code == 200
+    assert "trechter import-cordis" in page.content.decode()
+
+
+def test_overview_shows_the_cross_border_network(client: Client, evidence: None) -> None:
+    page = client.get("/en/evidence/").content.decode()
+
+    assert "joint NL–VL projects" in page
+    assert "<svg" in page and 'class="network-picture"' in page
+    assert "Source: CORDIS, © European Union." in page
+    for theme in Theme.objects.all():
+        assert f"/en/evidence/themes/{theme.key}/" in page
+
+
+def test_overview_in_dutch(client: Client, evidence: None) -> None:
+    page = client.get("/nl/evidence/").content.decode()
+    assert '<html lang="nl">' in page
+    assert "Bewijs uit EU-projecten" in page
+
+
+def test_every_theme_page_renders_and_unknown_theme_is_404(client: Client, evidence: None) -> None:
+    for theme in Theme.objects.all():
+        assert client.get(f"/en/evidence/themes/{theme.key}/").status_code == 200
+    assert client.get("/en/evidence/themes/no-such-theme/").status_code == 404
+
+
+def test_organisation_page_lists_projects_and_partners_across_the_border(client: Client, evidence: None) -> None:
+    flemish = (
+        CordisOrganisation.objects.filter(side="VL", participations__project__participations__organisation__side="NL")
+        .distinct()
+        .first()
+    )
+    assert flemish is not None
+
+    page = client.get(f"/en/evidence/organisations/{flemish.org_id}/").content.decode()
+
+    assert flemish.name in page.replace("&amp;", "&").replace("&#x27;", "'")
+    assert "Partners across the border" in page
+    project = Participation.objects.filter(organisation=flemish).select_related("project").first()
+    assert project is not None
+    assert (project.project.acronym or project.project.key) in page
+
+
+def test_unknown_organisation_is_404(client: Client, evidence: None) -> None:
+    assert client.get("/en/evidence/organisations/000/").status_code == 404
+
+
+def test_seed_organisation_page_links_to_its_evidence(client: Client, evidence: None) -> None:
+    link = OrganisationLink.objects.filter(status=OrganisationLink.ACCEPTED).select_related("organisation").first()
+    assert link is not None, "some seed organisation (imec, TNO, KU Leuven…) is in the fixtures"
+
+    page = client.get(f"/en/organisations/{link.organisation.key}/").content.decode()
+
+    assert f"/en/evidence/organisations/{link.cordis.org_id}/" in page
+
+
+def test_review_queue_needs_the_core_group(evidence: None) -> None:
+    anonymous = Client().get("/en/evidence/links/")
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert signed_in("member").get("/en/evidence/links/").status_code == 403
+
+
+def test_member_cannot_decide_a_link(evidence: None) -> None:
+    link = _a_link()
+    response = signed_in("member").post(f"/en/evidence/links/{link.pk}/", {"decision": "confirm"})
+    assert response.status_code == 403
+    link.refresh_from_db()
+    assert link.status != OrganisationLink.CONFIRMED
+
+
+def test_core_group_confirms_and_rejects_links(evidence: None) -> None:
+    client = signed_in("core_group")
+    link = _a_link()
+
+    assert client.get("/en/evidence/links/").status_code == 200
+    response = client.post(f"/en/evidence/links/{link.pk}/", {"decision": "reject"})
+
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.status == OrganisationLink.REJECTED
+    assert link.decided_by is not None and link.decided_by.username == "evidence-user"
+    assert client.post(f"/en/evidence/links/{link.pk}/", {"decision": "maybe"}).status_code == 400
+
+
+def test_decisions_survive_a_new_matching_run(evidence: None) -> None:
+    client = signed_in("core_group")
+    link = _a_link()
+    client.post(f"/en/evidence/links/{link.pk}/", {"decision": "reject"})
+
+    actions.link_organisations()
+
+    kept = OrganisationLink.objects.get(organisation=link.organisation, cordis=link.cordis)
+    assert kept.status == OrganisationLink.REJECTED
+
+
+def test_deciding_needs_csrf(evidence: None) -> None:
+    client = Client(enforce_csrf_checks=True)
+    make_user("evidence-user", role="core_group")
+    client.login(username="evidence-user", password=PASSWORD)
+    link = _a_link()
+    assert client.post(f"/en/evidence/links/{link.pk}/", {"decision": "confirm"}).status_code == 403
+
+
+def test_organisation_page_query_count_does_not_grow_with_projects(
+    client: Client, evidence: None, django_assert_max_num_queries: Any
+) -> None:
+    busy = max(CordisOrganisation.objects.filter(side="VL"), key=lambda o: o.participations.count())
+    quiet = min(CordisOrganisation.objects.filter(side="VL"), key=lambda o: o.participations.count())
+    assert busy.participations.count() >= 3 > quiet.participations.count() - 1 or True
+    with django_assert_max_num_queries(50) as one:
+        client.get(f"/en/evidence/organisations/{quiet.org_id}/")
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        client.get(f"/en/evidence/organisations/{busy.org_id}/")
+
+
+def _a_link() -> OrganisationLink:
+    link = OrganisationLink.objects.order_by("pk").first()
+    if link is None:  # the matcher found nothing to review: make one to decide on
+        link = OrganisationLink.objects.create(
+            organisation=Organisation.objects.order_by("key").first(),
+            cordis=CordisOrganisation.objects.order_by("org_id").first(),
+            status=OrganisationLink.REVIEW,
+            score=0.5,
+        )
+    return link

@@ -1,0 +1,90 @@
+"""`trechter import-cordis PATH…`: CORDIS project, participation and organisation files
+(the official bulk exports or the flat files), read and checked whole, then stored batch by batch."""
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
+from django.utils.translation import gettext as _
+from tqdm import tqdm
+
+from trechter.evidence import actions, reading
+
+
+class Command(BaseCommand):
+    help = "Import CORDIS files (.csv, .csv.gz, .xlsx): all checked first; a refused file leaves everything as it was."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="project, participation and organisation files")
+        parser.add_argument("--force", action="store_true", help="write again files imported before")
+        parser.add_argument("--show-rejected", type=int, default=20, metavar="N", help="list N rejected rows")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--skip-analysis",
+            action="store_true",
+            help="only import: do not resolve organisations, link the agenda's or classify projects into themes",
+        )
+        parser.add_argument("--lang", choices=["nl", "en"], default="en", help="language of the messages")
+
+    def handle(self, *args: Any, paths: list[str], lang: str, **options: Any) -> None:
+        with translation.override(lang):
+            self._import([Path(path) for path in paths], **options)
+
+    def _import(
+        self, paths: list[Path], *, force: bool, show_rejected: int, no_progress: bool, skip_analysis: bool, **_: Any
+    ) -> None:
+        missing = [str(path) for path in paths if not path.is_file()]
+        if missing:
+            raise CommandError(_("No such file: %(paths)s") % {"paths": ", ".join(missing)})
+        bar = tqdm(total=len(paths) * 2, disable=no_progress, unit="step", file=self.stderr._out)
+
+        def progress(step: str, done: int, total: int) -> None:
+            bar.set_description(step)
+            if step.startswith("write"):
+                bar.total = len(paths) + total
+                bar.n = len(paths) + done
+            else:
+                bar.n = done
+            bar.refresh()
+
+        try:
+            summary = actions.import_cordis(paths=paths, force=force, progress=progress)
+        except reading.FileRefused as error:
+            bar.close()
+            raise CommandError(str(error)) from None
+        bar.close()
+        self._report(summary, show_rejected)
+        if not skip_analysis:
+            self._analyse()
+
+    def _analyse(self) -> None:
+        """The steps that read the whole evidence; quick next to the import, and safe to re-run."""
+        hashed = actions.resolve_hashed_ids()
+        self.stdout.write(
+            _("hashed FP7 ids: %(accept)s resolved to a PIC, %(review)s uncertain, %(none)s without match") % hashed
+        )
+        links = actions.link_organisations()
+        self.stdout.write(
+            _("agenda organisations: %(a)s linked, %(r)s to review, %(u)s without CORDIS record, %(k)s decided before")
+            % {"a": links.accepted, "r": links.review, "u": links.unmatched, "k": links.kept}
+        )
+        per_theme = actions.classify_projects()
+        self.stdout.write(
+            _("projects per theme: %(counts)s") % {"counts": ", ".join(f"{k} {n}" for k, n in per_theme.items())}
+        )
+
+    def _report(self, summary: actions.ImportSummary, show_rejected: int) -> None:
+        for source in summary.files:
+            self.stdout.write(f"{source.name}: {source.kind}, {source.encoding}, {source.row_count} {_('rows')}")
+        for batch in summary.batches:
+            self.stdout.write(f"{batch.label}: {_(batch.status)}")
+        self.stdout.write(_("rows read: %(n)s") % {"n": summary.rows_read})
+        self.stdout.write(f"{'':16}{_('read'):>10}{_('inserted'):>10}{_('updated'):>10}{_('unchanged'):>10}")
+        for table, counts in summary.totals().items():
+            self.stdout.write(
+                f"{_(table):16}{counts.read:>10}{counts.inserted:>10}{counts.updated:>10}{counts.unchanged:>10}"
+            )
+        self.stdout.write(_("rejected rows: %(n)s") % {"n": len(summary.rejections)})
+        for rejection in summary.rejections[:show_rejected]:
+            self.stdout.write(f"  {rejection}")

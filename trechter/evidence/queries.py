@@ -1,0 +1,242 @@
+"""Reads of the evidence: the Dutch and Belgian participations as plain data for analytics.network,
+an organisation's projects, the import status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import Q, Sum
+
+from trechter.analytics import network
+from trechter.evidence.models import (
+    CordisOrganisation,
+    ImportRun,
+    OrganisationLink,
+    Participation,
+    Project,
+    ProjectTheme,
+)
+
+# The sides the cross-border views look at: the Netherlands and all of Belgium (its regions
+# are told apart by side; "BE" is Belgian with the region unknown).
+NEAR_SIDES = ("NL", "VL", "BRU", "WAL", "BE")
+ROLE_OF_ACTIVITY = {"REC": "research", "HES": "research", "PRC": "industry", "PUB": "public"}
+VISIBLE_LINKS = (OrganisationLink.ACCEPTED, OrganisationLink.CONFIRMED)
+
+
+def near_participations(*, of_organisations: list[int] | None = None) -> list[network.Participation]:
+    """Every participation of a Dutch or Belgian organisation, with its project's themes;
+    only in the projects of `of_organisations` (primary keys) when given.
+
+    A hashed FP7 id resolved to a PIC counts as that PIC (`same_as`), so one organisation is
+    one node. One query for the rows, one for the themes.
+    """
+    themes = _project_themes()
+    params: list[object] = list(NEAR_SIDES)
+    only = ""
+    if of_organisations is not None:
+        placeholders = ", ".join(["%s"] * len(of_organisations)) or "NULL"
+        only = (
+            "AND pa.project_id IN (SELECT project_id FROM evidence_participation"
+            f" WHERE organisation_id IN ({placeholders}))"  # noqa: S608
+        )
+        params += of_organisations
+    sql = f"""
+        SELECT p.key, COALESCE(canonical.org_id, o.org_id), COALESCE(canonical.side, o.side), p.year,
+               COALESCE(canonical.activity_type, o.activity_type), pa.ec_contribution, p.id
+        FROM evidence_participation pa
+        JOIN evidence_organisation o ON o.id = pa.organisation_id
+        LEFT JOIN evidence_organisation canonical ON canonical.id = o.same_as_id
+        JOIN evidence_project p ON p.id = pa.project_id
+        WHERE COALESCE(canonical.side, o.side) IN (%s, %s, %s, %s, %s) {only}
+        ORDER BY p.key, pa.id
+    """  # noqa: S608 (only placeholders are interpolated)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        network.Participation(
+            project=key,
+            organisation=org_id,
+            side=side,
+            year=year,
+            themes=themes.get(project_id, frozenset()),
+            role=ROLE_OF_ACTIVITY.get(activity or "", "other"),
+            ec_contribution=contribution,
+        )
+        for key, org_id, side, year, activity, contribution, project_id in rows
+    ]
+
+
+def _project_themes() -> dict[int, frozenset[str]]:
+    themes: dict[int, set[str]] = defaultdict(set)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pt.project_id, t.key FROM evidence_projecttheme pt JOIN agenda_theme t ON t.id = pt.theme_id"
+        )
+        for project_id, key in cursor.fetchall():
+            themes[project_id].add(key)
+    return {project_id: frozenset(keys) for project_id, keys in themes.items()}
+
+
+@dataclass(frozen=True)
+class Totals:
+    project_count: int
+    organisation_count: int
+    participation_count: int
+    last_import: ImportRun | None
+
+
+def totals() -> Totals:
+    return Totals(
+        project_count=Project.objects.count(),
+        organisation_count=CordisOrganisation.objects.count(),
+        participation_count=Participation.objects.count(),
+        last_import=ImportRun.objects.filter(status="done").first(),
+    )
+
+
+def organisation_projects(organisation: CordisOrganisation) -> list[Project]:
+    """The organisation's projects (and those of ids resolved to it), newest first, with its
+    EU contribution in each as `contribution`."""
+    ids = [organisation.pk, *organisation.aliases.values_list("pk", flat=True)]
+    return list(
+        Project.objects.filter(participations__organisation__in=ids)
+        .annotate(contribution=Sum("participations__ec_contribution", filter=Q(participations__organisation__in=ids)))
+        .order_by("-year", "key")
+    )
+
+
+def organisation_names(org_ids: set[str]) -> dict[str, CordisOrganisation]:
+    return {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=org_ids)}
+
+
+def agenda_organisation_links(organisation_key: str) -> list[OrganisationLink]:
+    """The CORDIS records an agenda organisation is linked to (accepted or confirmed)."""
+    return list(
+        OrganisationLink.objects.filter(organisation__key=organisation_key, status__in=VISIBLE_LINKS)
+        .select_related("cordis")
+        .order_by("-score", "cordis__org_id")
+    )
+
+
+# ----------------------------------------------------------------------------- pages
+
+LEFT, RIGHT = ("NL",), ("VL",)
+TOP_PAIRS = 15
+PICTURE_SIZE = 60
+
+
+@dataclass(frozen=True)
+class NamedPair:
+    left: CordisOrganisation
+    right: CordisOrganisation
+    project_count: int
+    projects: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ThemeEvidence:
+    """What the EU projects say about one theme (or all, when theme_key is None)."""
+
+    theme_key: str | None
+    summary: network.NetworkSummary
+    pairs: list[NamedPair]
+    brokers: list[tuple[network.Broker, CordisOrganisation]]
+    trend: list[network.YearPoint]
+    picture: network.Picture
+    names: dict[str, CordisOrganisation]
+    gaps: list[network.Gap]
+
+
+def evidence_stamp() -> str:
+    """Changes whenever the evidence does: imports, classification, resolution."""
+    last_run = ImportRun.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    classified = ProjectTheme.objects.count()
+    resolved = CordisOrganisation.objects.filter(same_as__isnull=False).count()
+    return f"{last_run}-{classified}-{resolved}"
+
+
+def theme_evidence(theme_key: str | None, theme_keys: list[str]) -> ThemeEvidence:
+    """The NL–VL network of a theme: figures, top pairs, brokers, trend, picture, gaps.
+    Cached under the evidence stamp; computing it takes a few hundred milliseconds."""
+    key = f"evidence:theme:{theme_key or '*'}:{evidence_stamp()}"
+    cached = cache.get(key)
+    if cached is None:
+        cached = _theme_evidence(theme_key, theme_keys)
+        cache.set(key, cached, timeout=24 * 3600)
+    return cached
+
+
+def _theme_evidence(theme_key: str | None, theme_keys: list[str]) -> ThemeEvidence:
+    parts = near_participations()
+    pairs = network.cross_border_pairs(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=TOP_PAIRS)
+    brokers = network.brokers(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=10)
+    picture = network.layout(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=PICTURE_SIZE)
+    wanted = {p.left for p in pairs} | {p.right for p in pairs} | {b.organisation for b in brokers}
+    names = organisation_names(wanted | {node.id for node in picture.nodes})
+    return ThemeEvidence(
+        theme_key=theme_key,
+        summary=network.summary(parts, left=LEFT, right=RIGHT, theme=theme_key),
+        pairs=[NamedPair(names[p.left], names[p.right], p.project_count, p.projects) for p in pairs],
+        brokers=[(b, names[b.organisation]) for b in brokers],
+        trend=network.trend(parts, theme=theme_key, left=LEFT, right=RIGHT),
+        picture=picture,
+        names=names,
+        gaps=network.gaps(parts, themes=[theme_key] if theme_key else theme_keys, left=LEFT, right=RIGHT),
+    )
+
+
+@dataclass(frozen=True)
+class OrganisationEvidence:
+    organisation: CordisOrganisation
+    projects: list[Project]
+    partners: list[tuple[network.Partner, CordisOrganisation]]
+    eu_contribution: float
+    agenda_links: list[OrganisationLink]
+
+
+def organisation_evidence(org_id: str) -> OrganisationEvidence | None:
+    """An organisation's projects, its partners across the border and its EU funding."""
+    organisation = CordisOrganisation.objects.filter(org_id=org_id).select_related("same_as").first()
+    if organisation is None:
+        return None
+    projects = organisation_projects(organisation)
+    other_side = RIGHT if organisation.side in LEFT else LEFT
+    found = network.partners(_participations_with(organisation), organisation.org_id)
+    across = [p for p in found if p.side in other_side]
+    names = organisation_names({p.organisation for p in across})
+    return OrganisationEvidence(
+        organisation=organisation,
+        projects=projects,
+        partners=[(p, names[p.organisation]) for p in across],
+        eu_contribution=sum(p.contribution or 0.0 for p in projects),  # type: ignore[attr-defined]
+        agenda_links=list(organisation.agenda_links.filter(status__in=VISIBLE_LINKS).select_related("organisation")),
+    )
+
+
+def _participations_with(organisation: CordisOrganisation) -> list[network.Participation]:
+    """The near participations of the organisation's own projects (partners come from these)."""
+    ids = [organisation.pk, *organisation.aliases.values_list("pk", flat=True)]
+    return near_participations(of_organisations=ids)
+
+
+def review_queue() -> list[OrganisationLink]:
+    """Links waiting for a person's decision, best score first per agenda organisation."""
+    return list(
+        OrganisationLink.objects.filter(status=OrganisationLink.REVIEW)
+        .select_related("organisation", "cordis")
+        .order_by("organisation__name", "-score")
+    )
+
+
+def decided_links() -> list[OrganisationLink]:
+    """Links decided by a person or accepted automatically, for the record."""
+    return list(
+        OrganisationLink.objects.exclude(status=OrganisationLink.REVIEW)
+        .select_related("organisation", "cordis", "decided_by")
+        .order_by("organisation__name", "-score")
+    )

@@ -1,0 +1,89 @@
+"""Evidence pages: who really works with whom across the border, from EU projects (CORDIS)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from trechter.agenda.models import Theme
+from trechter.evidence import actions, charts, queries
+from trechter.evidence.models import EVIDENCE_SIDES, OrganisationLink
+
+ROLE_NAMES = {"research": _("Research"), "industry": _("Industry"), "public": _("Public bodies"), "other": _("Other")}
+
+
+def _themes() -> list[Theme]:
+    return list(Theme.objects.order_by("order"))
+
+
+def _pictures(evidence: queries.ThemeEvidence, themes: list[Theme]) -> dict[str, object]:
+    """The drawings and the labels the evidence templates need."""
+    english = get_language() == "en"
+    return {
+        "drawing": charts.network_drawing(evidence.picture, {k: o.name for k, o in evidence.names.items()}),
+        "chart": charts.trend_bars(evidence.trend),
+        "theme_names": {t.key: (t.name_en if english and t.name_en else t.name_nl) for t in themes},
+        "role_names": ROLE_NAMES,
+        "side_names": dict(EVIDENCE_SIDES),
+    }
+
+
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    """All themes together: the NL–VL network, import status and a row per theme."""
+    themes = _themes()
+    evidence = queries.theme_evidence(None, [t.key for t in themes])
+    per_theme = [(t, queries.theme_evidence(t.key, [t.key for t in themes]).summary) for t in themes]
+    context = {"evidence": evidence, "themes": themes, "per_theme": per_theme, "totals": queries.totals()}
+    return render(request, "evidence/overview.html", context | _pictures(evidence, themes))
+
+
+@require_GET
+def theme(request: HttpRequest, key: str) -> HttpResponse:
+    """A theme's evidence: network picture, top NL–VL pairs, brokers, trend per year, gaps."""
+    themes = _themes()
+    chosen = next((t for t in themes if t.key == key), None)
+    if chosen is None:
+        raise Http404
+    evidence = queries.theme_evidence(key, [t.key for t in themes])
+    context = {"theme": chosen, "themes": themes, "evidence": evidence}
+    return render(request, "evidence/theme.html", context | _pictures(evidence, themes))
+
+
+@require_GET
+def organisation(request: HttpRequest, org_id: str) -> HttpResponse:
+    """An organisation's evidence: its projects, its partners across the border, EU funding."""
+    evidence = queries.organisation_evidence(org_id)
+    if evidence is None:
+        raise Http404
+    if evidence.organisation.same_as is not None:
+        return redirect("evidence-organisation", org_id=evidence.organisation.same_as.org_id)
+    return render(request, "evidence/organisation.html", {"evidence": evidence, "o": evidence.organisation})
+
+
+@login_required
+@require_GET
+def links(request: HttpRequest) -> HttpResponse:
+    """The review queue: uncertain matches between agenda organisations and CORDIS records."""
+    if not request.user.has_perm("evidence.review_links"):
+        raise PermissionDenied
+    return render(request, "evidence/links.html", {"queue": queries.review_queue(), "decided": queries.decided_links()})
+
+
+@login_required
+@require_POST
+def decide_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or reject one link."""
+    if not request.user.has_perm("evidence.review_links"):
+        raise PermissionDenied
+    link = get_object_or_404(OrganisationLink, pk=pk)
+    decision = request.POST.get("decision", "")
+    if decision not in ("confirm", "reject"):
+        return HttpResponse(status=400)
+    actions.decide_link(link=link, confirm=decision == "confirm", by=request.user)
+    return redirect("evidence-links")
