@@ -39,9 +39,10 @@ def near_participations(*, of_organisations: list[int] | None = None) -> list[ne
     only = ""
     if of_organisations is not None:
         placeholders = ", ".join(["%s"] * len(of_organisations)) or "NULL"
+        # only placeholders are interpolated
         only = (
-            "AND pa.project_id IN (SELECT project_id FROM evidence_participation"
-            f" WHERE organisation_id IN ({placeholders}))"  # noqa: S608
+            "AND pa.project_id IN (SELECT project_id FROM evidence_participation"  # noqa: S608
+            f" WHERE organisation_id IN ({placeholders}))"
         )
         params += of_organisations
     sql = f"""
