@@ -9,12 +9,20 @@ import zipfile
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from trechter.exchange import reading
 from trechter.exchange.reading import FileRefused, read_upload
 
 PROPOSAL_HEADERS = ["key", "theme", "kind", "title_nl", "status", "trl"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """The messages are matched in English; the site's default language is Dutch."""
+    with translation.override("en"):
+        yield
 
 
 def xlsx(tabs: dict[str, list[list[Any]]]) -> bytes:
