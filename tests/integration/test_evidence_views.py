@@ -4,6 +4,7 @@ with its role boundary."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from tests.factories import PASSWORD, make_user
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Theme
 from trechter.evidence import actions
-from trechter.evidence.models import CordisOrganisation, OrganisationLink, Participation
+from trechter.evidence.models import CordisOrganisation, OrganisationLink, Participation, Project
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,21 @@ def test_overview_in_dutch(client: Client, evidence: None) -> None:
     assert "Bewijs uit EU-projecten" in page
 
 
+def test_pictures_carry_plain_numbers_in_dutch(client: Client, evidence: None) -> None:
+    """Dutch number formatting (0,5) must not reach SVG coordinates: the picture would collapse."""
+    theme = Theme.objects.order_by("order").first()
+    assert theme is not None
+    for url in ("/nl/evidence/", f"/nl/evidence/themes/{theme.key}/"):
+        page = client.get(url).content.decode()
+        svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+        assert svgs, url
+        for svg in svgs:
+            for name, value in re.findall(r'\s(x|y|x1|y1|x2|y2|cx|cy|r|width|height|stroke-width|dx)="([^"]*)"', svg):
+                float(value)  # raises on "12,5" or "1.234,5"
+            years = re.findall(r'<text class="year"[^>]*>([^<]*)</text>', svg)
+            assert all(re.fullmatch(r"\d{4}", year) for year in years), years
+
+
 def test_every_theme_page_renders_and_unknown_theme_is_404(client: Client, evidence: None) -> None:
     for theme in Theme.objects.all():
         assert client.get(f"/en/evidence/themes/{theme.key}/").status_code == 200
@@ -83,6 +99,75 @@ def test_organisation_page_lists_projects_and_partners_across_the_border(client:
     project = Participation.objects.filter(organisation=flemish).select_related("project").first()
     assert project is not None
     assert (project.project.acronym or project.project.key) in page
+
+
+def test_organisation_page_filters_projects_with_a_partner_across_the_border(client: Client, evidence: None) -> None:
+    flemish = (
+        CordisOrganisation.objects.filter(
+            side="VL", same_as=None, participations__project__participations__organisation__side="NL"
+        )
+        .order_by("org_id")
+        .first()
+    )
+    assert flemish is not None
+    # The fixtures hold NL–VL projects only: add one without a Dutch partner.
+    alone = Project.objects.create(key="H2020:rcn999999001", framework="H2020", year=2018, acronym="ALONE")
+    Participation.objects.create(project=alone, organisation=flemish, ec_contribution=1000.0)
+    own = set(Participation.objects.filter(organisation=flemish).values_list("project__key", flat=True))
+    across = set(
+        Participation.objects.filter(project__key__in=own, organisation__side="NL").values_list(
+            "project__key", flat=True
+        )
+    )
+    assert across and own - across == {"H2020:rcn999999001"}
+    cache.clear()
+
+    page = client.get(f"/en/evidence/organisations/{flemish.org_id}/?across=1").content.decode()
+
+    projects = page[page.index('id="projects-heading"') :]
+    listed = set(re.findall(r"<tr>\s*<th scope=\"row\">(?:<a [^>]*>)?([^<]+)", projects))
+    expected = {p.acronym or p.key for p in Project.objects.filter(key__in=across)}
+    assert listed == expected
+    assert f"With a partner across the border ({len(across)})" in page
+    assert "ALONE" in client.get(f"/en/evidence/organisations/{flemish.org_id}/").content.decode()
+
+
+def test_organisation_page_pages_its_projects(client: Client, evidence: None, settings: Any) -> None:
+    busy = max(CordisOrganisation.objects.filter(same_as=None), key=lambda o: o.participations.count())
+    count = busy.participations.count()
+    assert count > 3
+    from trechter.evidence import views
+
+    original = views.PROJECTS_PER_PAGE
+    views.PROJECTS_PER_PAGE = 2
+    try:
+        first = client.get(f"/en/evidence/organisations/{busy.org_id}/").content.decode()
+        last = client.get(f"/en/evidence/organisations/{busy.org_id}/?page=999").content.decode()
+    finally:
+        views.PROJECTS_PER_PAGE = original
+    pages = -(-count // 2)
+    assert f"Page 1 of {pages}" in first and 'rel="next"' in first
+    assert f"Page {pages} of {pages}" in last and 'rel="next"' not in last
+
+
+def test_organisation_funding_per_framework_says_where_the_data_has_none(client: Client, evidence: None) -> None:
+    both = next(
+        o
+        for o in CordisOrganisation.objects.filter(same_as=None).order_by("org_id")
+        if {"FP7", "H2020"} <= set(o.participations.values_list("project__framework", flat=True))
+    )
+    h2020 = Participation.objects.filter(organisation=both, project__framework="H2020")
+
+    page = client.get(f"/en/evidence/organisations/{both.org_id}/").content.decode()
+
+    fp7_row = re.search(r"<th scope=\"row\">FP7</th>.*?</tr>", page, flags=re.S)
+    assert fp7_row is not None and "not in the data" in fp7_row.group(0)
+    h2020_row = re.search(r"<th scope=\"row\">H2020</th>(.*?)</tr>", page, flags=re.S)
+    assert h2020_row is not None
+    cells = re.findall(r'<td class="num">([^<]*)</td>', h2020_row.group(1))
+    assert cells[0] == str(h2020.count())
+    total = sum(p.ec_contribution or 0 for p in h2020)
+    assert cells[1].replace(",", "") == f"{total:.0f}"
 
 
 def test_unknown_organisation_is_404(client: Client, evidence: None) -> None:
@@ -150,7 +235,7 @@ def test_organisation_page_query_count_does_not_grow_with_projects(
 ) -> None:
     busy = max(CordisOrganisation.objects.filter(side="VL"), key=lambda o: o.participations.count())
     quiet = min(CordisOrganisation.objects.filter(side="VL"), key=lambda o: o.participations.count())
-    assert busy.participations.count() >= 3 > quiet.participations.count() - 1 or True
+    assert busy.participations.count() > quiet.participations.count()
     with django_assert_max_num_queries(50) as one:
         client.get(f"/en/evidence/organisations/{quiet.org_id}/")
     with django_assert_max_num_queries(len(one.captured_queries)):

@@ -42,6 +42,9 @@ ACTIVITY_TYPES = [
 ]
 
 
+SHORT_NAME_MAX = 24
+
+
 class CordisOrganisation(models.Model):
     """One organisation as CORDIS knows it: a PIC, or a hashed id where FP7 gave none."""
 
@@ -72,6 +75,14 @@ class CordisOrganisation(models.Model):
         indexes = [models.Index(fields=["country", "side"], name="evidence_org_country_side")]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The short name where CORDIS has a usable one (IMEC, KU Leuven, TNO), else the name."""
+        short = self.short_name.strip()
+        if 2 <= len(short) <= SHORT_NAME_MAX and short.casefold() != self.name.casefold():
+            return short
         return self.name
 
 
@@ -109,6 +120,16 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.acronym or self.key
+
+    @property
+    def display_title(self) -> str:
+        """The title, else the results brief's or the call topic's (older rows often lack one)."""
+        return self.title or self.brief_title or self.topic_title
+
+    @property
+    def cordis_url(self) -> str:
+        """The project's page on CORDIS, where the grant agreement number is known."""
+        return f"https://cordis.europa.eu/project/id/{self.grant_id}" if self.grant_id.isdigit() else ""
 
 
 class Participation(models.Model):

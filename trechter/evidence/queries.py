@@ -100,6 +100,11 @@ def totals() -> Totals:
     )
 
 
+def data_years() -> set[int]:
+    """The years in which the imported data has any project (the others are gaps in the source)."""
+    return set(Project.objects.exclude(year=None).values_list("year", flat=True).distinct())
+
+
 def organisation_projects(organisation: CordisOrganisation) -> list[Project]:
     """The organisation's projects (and those of ids resolved to it), newest first, with its
     EU contribution in each as `contribution`."""
@@ -127,6 +132,7 @@ def agenda_organisation_links(organisation_key: str) -> list[OrganisationLink]:
 # ----------------------------------------------------------------------------- pages
 
 LEFT, RIGHT = ("NL",), ("VL",)
+FRAMEWORKS = ("FP7", "H2020", "HORIZON")
 TOP_PAIRS = 15
 PICTURE_SIZE = 60
 
@@ -192,12 +198,22 @@ def _theme_evidence(theme_key: str | None, theme_keys: list[str]) -> ThemeEviden
 
 
 @dataclass(frozen=True)
+class FrameworkFigures:
+    framework: str
+    project_count: int
+    contribution: float | None  # None: the data gives no contribution (FP7 rows)
+
+
+@dataclass(frozen=True)
 class OrganisationEvidence:
     organisation: CordisOrganisation
     projects: list[Project]
     partners: list[tuple[network.Partner, CordisOrganisation]]
     eu_contribution: float
     agenda_links: list[OrganisationLink]
+    cross_border_projects: frozenset[str]  # keys of its projects with a partner across the border
+    per_framework: list[FrameworkFigures]
+    funding_by_year: dict[int, float | None]  # EUR received per start year; None: not in the data
 
 
 def organisation_evidence(org_id: str) -> OrganisationEvidence | None:
@@ -216,7 +232,42 @@ def organisation_evidence(org_id: str) -> OrganisationEvidence | None:
         partners=[(p, names[p.organisation]) for p in across],
         eu_contribution=sum(p.contribution or 0.0 for p in projects),  # type: ignore[attr-defined]
         agenda_links=list(organisation.agenda_links.filter(status__in=VISIBLE_LINKS).select_related("organisation")),
+        cross_border_projects=frozenset(key for p in across for key in p.projects),
+        per_framework=_per_framework(projects),
+        funding_by_year=_funding_by_year(projects),
     )
+
+
+def _per_framework(projects: list[Project]) -> list[FrameworkFigures]:
+    counts: dict[str, int] = defaultdict(int)
+    money: dict[str, float | None] = {}
+    for project in projects:
+        counts[project.framework] += 1
+        contribution = project.contribution  # type: ignore[attr-defined]
+        if contribution is not None:
+            money[project.framework] = (money.get(project.framework) or 0.0) + float(contribution)
+        else:
+            money.setdefault(project.framework, None)
+    order = {key: index for index, key in enumerate(FRAMEWORKS)}
+    return [
+        FrameworkFigures(framework, counts[framework], money[framework])
+        for framework in sorted(counts, key=lambda f: order.get(f, len(order)))
+    ]
+
+
+def _funding_by_year(projects: list[Project]) -> dict[int, float | None]:
+    """EU contribution received per start year; a year whose projects carry no contribution
+    at all (FP7 rows) is None, not zero."""
+    by_year: dict[int, float | None] = {}
+    for project in projects:
+        if project.year is None:
+            continue
+        contribution = project.contribution  # type: ignore[attr-defined]
+        if contribution is None:
+            by_year.setdefault(project.year, None)
+        else:
+            by_year[project.year] = (by_year.get(project.year) or 0.0) + float(contribution)
+    return by_year
 
 
 def _participations_with(organisation: CordisOrganisation) -> list[network.Participation]:

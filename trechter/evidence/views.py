@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -14,6 +15,8 @@ from trechter.agenda.models import Theme
 from trechter.evidence import actions, charts, queries
 from trechter.evidence.models import EVIDENCE_SIDES, OrganisationLink
 
+PROJECTS_PER_PAGE = 50
+PARTNERS_SHOWN = 20
 ROLE_NAMES = {"research": _("Research"), "industry": _("Industry"), "public": _("Public bodies"), "other": _("Other")}
 
 
@@ -25,8 +28,8 @@ def _pictures(evidence: queries.ThemeEvidence, themes: list[Theme]) -> dict[str,
     """The drawings and the labels the evidence templates need."""
     english = get_language() == "en"
     return {
-        "drawing": charts.network_drawing(evidence.picture, {k: o.name for k, o in evidence.names.items()}),
-        "chart": charts.trend_bars(evidence.trend),
+        "drawing": charts.network_drawing(evidence.picture, {k: o.display_name for k, o in evidence.names.items()}),
+        "chart": charts.trend_bars(evidence.trend, queries.data_years()),
         "theme_names": {t.key: (t.name_en if english and t.name_en else t.name_nl) for t in themes},
         "role_names": ROLE_NAMES,
         "side_names": dict(EVIDENCE_SIDES),
@@ -63,7 +66,23 @@ def organisation(request: HttpRequest, org_id: str) -> HttpResponse:
         raise Http404
     if evidence.organisation.same_as is not None:
         return redirect("evidence-organisation", org_id=evidence.organisation.same_as.org_id)
-    return render(request, "evidence/organisation.html", {"evidence": evidence, "o": evidence.organisation})
+    across = request.GET.get("across") == "1"
+    projects = (
+        [p for p in evidence.projects if p.key in evidence.cross_border_projects] if across else evidence.projects
+    )
+    page = Paginator(projects, PROJECTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "evidence": evidence,
+        "o": evidence.organisation,
+        "page": page,
+        "across": across,
+        "shown_partners": evidence.partners[:PARTNERS_SHOWN],
+        "more_partners": evidence.partners[PARTNERS_SHOWN:],
+        "funding_chart": charts.year_bars(
+            {year: None if money is None else money / 1e6 for year, money in evidence.funding_by_year.items()}
+        ),
+    }
+    return render(request, "evidence/organisation.html", context)
 
 
 @login_required
