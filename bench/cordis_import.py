@@ -4,7 +4,7 @@ baseline: a plain columnar read of the same files with polars, measured in the s
     .venv/bin/python bench/cordis_import.py [--repeat N] [--postgres]
 
 Files: org_lookup_pic.csv and the FP7, Horizon 2020 and Horizon Europe project and participation
-files in /work/shared/data/cordis (Source: CORDIS, © European Union). Figures, median of N runs:
+files in ../shared/data/cordis (Source: CORDIS, © European Union). Figures, median of N runs:
 (a) polars `read_csv(infer_schema=False)` of each file — the baseline; (b) the same with
 pyarrow (every column as text); (c) the first import into empty tables (emptied, untimed, before
 each run); (d) the import again with nothing changed (`force=True`, so no batch is skipped);
@@ -34,7 +34,7 @@ from bench.run import median_seconds  # noqa: E402
 if TYPE_CHECKING:
     from trechter.evidence.actions import ImportSummary
 
-CORDIS = Path("/work/shared/data/cordis")
+CORDIS = ROOT.parent / "shared" / "data" / "cordis"
 FILES = [CORDIS / "org_lookup_pic.csv"] + [
     CORDIS / f"{framework}_{kind}.csv.gz"
     for framework in ("fp7", "h2020", "horizon")

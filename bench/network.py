@@ -3,7 +3,7 @@ same NL × BE pair count as a polars self-join, measured in the same run.
 
     .venv/bin/python bench/network.py [--repeat N]
 
-Reads /work/shared/data/cordis/*_participations.csv.gz and *_projects.csv.gz (FP7, H2020,
+Reads ../shared/data/cordis/*_participations.csv.gz and *_projects.csv.gz (FP7, H2020,
 Horizon Europe sample) with polars and builds Participations: side by country only (NL → NL,
 BE → BE, the rest OTHER; Flanders cannot be told from Belgium without the region step of the
 import), role from the activity type, year from start_year or else call_year, themes from the
@@ -33,7 +33,7 @@ from bench.run import median_seconds  # noqa: E402
 from trechter.analytics import network  # noqa: E402
 from trechter.analytics.network import Participation  # noqa: E402
 
-CORDIS = Path("/work/shared/data/cordis")
+CORDIS = ROOT.parent / "shared" / "data" / "cordis"
 ROLES = {"REC": "research", "HES": "research", "PRC": "industry", "PUB": "public"}
 TARGET = 2.0
 NL = ("NL",)

@@ -16,7 +16,7 @@ on the real CORDIS participations. Quality figures, not timings.
 3. The official bulk files in fixtures/ (organization.csv, `;`-separated) have postcodes: the
    share of Belgian rows where the city alone gives the postcode's region.
 
-Reads /work/shared/data/cordis/*_participations.csv.gz with csv and gzip. Source: CORDIS,
+Reads ../shared/data/cordis/*_participations.csv.gz with csv and gzip. Source: CORDIS,
 © European Union.
 """
 
@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from trechter.analytics import regions  # noqa: E402
 from trechter.analytics.regions import Municipalities  # noqa: E402
 
-CORDIS = Path("/work/shared/data/cordis")
+CORDIS = ROOT.parent / "shared" / "data" / "cordis"
 FIXTURES = CORDIS / "fixtures" / "cordis_schema_additive_manufacturing"
 TARGET_ACCURACY = 0.99
 PLACED = set(regions.REGIONS)

@@ -39,7 +39,7 @@ sys.path.insert(0, str(ROOT))
 from trechter.analytics.names import NameIndex, Query, Record, decide, name_key  # noqa: E402
 from trechter.seed.dataset import read_dataset  # noqa: E402
 
-CORDIS = Path("/work/shared/data/cordis")
+CORDIS = ROOT.parent / "shared" / "data" / "cordis"
 LINKS = ROOT / "tests" / "data" / "organisation_links.csv"
 SEED = 20240611
 TARGET_PRECISION, TARGET_RECALL = 0.95, 0.90

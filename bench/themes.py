@@ -4,7 +4,7 @@ labelled set (tests/data/theme_labels.csv, with the Dutch texts of theme_labels_
 
     .venv/bin/python bench/themes.py [--repeat N]
 
-Reads /work/shared/data/cordis/*_projects.csv.gz with polars and classifies every project
+Reads ../shared/data/cordis/*_projects.csv.gz with polars and classifies every project
 with trechter.analytics.themes; the time printed is the median of N runs of classify_many
 (lexicon loading and CSV reading are timed apart). Target: all ~52,000 projects in a few
 seconds, printed next to the figure, never asserted. The labelled figures are computed on the
@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.run import median_seconds  # noqa: E402
 from trechter.analytics.themes import Lexicon, ProjectText, classify_many  # noqa: E402
 
-CORDIS = Path("/work/shared/data/cordis")
+CORDIS = ROOT.parent / "shared" / "data" / "cordis"
 DATA = ROOT / "tests" / "data"
 TARGET = 5.0
 COLUMNS = [

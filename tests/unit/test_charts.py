@@ -29,7 +29,7 @@ def test_bars_scale_to_the_tallest_and_stay_in_the_canvas() -> None:
     assert tallest.year == 2011 and tallest.height == charts.BAR_AREA
     assert chart.bars[0].height == charts.BAR_AREA / 2
     assert not chart.bars[2].known
-    assert all(0 <= bar.x and bar.x + chart.bar_width <= chart.width for bar in chart.bars)
+    assert all(bar.x >= 0 and bar.x + chart.bar_width <= chart.width for bar in chart.bars)
 
 
 def test_no_years_no_bars() -> None:

@@ -179,6 +179,7 @@ def link_organisations() -> LinkSummary:
     are kept as they are; earlier automatic links are replaced."""
     index = names.NameIndex(_cordis_records(pic_only=False))
     by_org_id = {o.org_id: o for o in CordisOrganisation.objects.only("id", "org_id")}
+    canonical = dict(CordisOrganisation.objects.filter(same_as__isnull=False).values_list("org_id", "same_as__org_id"))
     decided = set(
         OrganisationLink.objects.filter(status__in=[OrganisationLink.CONFIRMED, OrganisationLink.REJECTED]).values_list(
             "organisation_id", "cordis_id"
@@ -198,10 +199,13 @@ def link_organisations() -> LinkSummary:
         if verdict == "none" or best is None:
             summary.unmatched += 1
             continue
+        # One candidate per organisation: a hashed FP7 id resolved to a PIC is that PIC.
+        seen = {canonical.get(best.org_id, best.org_id)} if verdict == "accept" else set()
         for match in matches:
             accepted = verdict == "accept" and match is best
-            if not accepted and match.score < names.REVIEW:
+            if not accepted and (match.score < names.REVIEW or canonical.get(match.org_id, match.org_id) in seen):
                 continue
+            seen.add(canonical.get(match.org_id, match.org_id))
             cordis = by_org_id[match.org_id]
             if (organisation.pk, cordis.pk) in decided:
                 continue

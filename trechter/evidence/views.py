@@ -41,7 +41,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     """All themes together: the NL–VL network, import status and a row per theme."""
     themes = _themes()
     evidence = queries.theme_evidence(None, [t.key for t in themes])
-    per_theme = [(t, queries.theme_evidence(t.key, [t.key for t in themes]).summary) for t in themes]
+    summaries = queries.theme_summaries([t.key for t in themes])
+    per_theme = [(t, summaries[t.key]) for t in themes]
     context = {"evidence": evidence, "themes": themes, "per_theme": per_theme, "totals": queries.totals()}
     return render(request, "evidence/overview.html", context | _pictures(evidence, themes))
 

@@ -66,7 +66,10 @@ class Command(BaseCommand):
         )
         links = actions.link_organisations()
         self.stdout.write(
-            _("agenda organisations: %(a)s linked, %(r)s to review, %(u)s without CORDIS record, %(k)s decided before")
+            _(
+                "agenda organisations: %(a)s linked, %(u)s without CORDIS record; "
+                "%(r)s uncertain matches to review; %(k)s earlier decisions kept"
+            )
             % {"a": links.accepted, "r": links.review, "u": links.unmatched, "k": links.kept}
         )
         per_theme = actions.classify_projects()
