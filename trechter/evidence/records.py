@@ -115,12 +115,10 @@ class Rejection:
     reason: str
 
     def __str__(self) -> str:
-        return _("%(file)s row %(row)s, %(column)s: %(reason)s") % {
-            "file": self.file,
-            "row": self.row,
-            "column": self.column or "—",
-            "reason": self.reason,
-        }
+        where = {"file": self.file, "row": self.row, "column": self.column, "reason": self.reason}
+        if not self.column:
+            return _("%(file)s row %(row)s: %(reason)s") % where
+        return _("%(file)s row %(row)s, %(column)s: %(reason)s") % where
 
 
 @dataclass
