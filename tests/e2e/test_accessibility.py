@@ -29,6 +29,7 @@ PAGES = [
     "accounts/login/",
     "report/",
     "data/",
+    "evidence/",
 ]
 RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ['violations']});
