@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 
 from trechter.evidence import actions, reading
@@ -273,3 +277,49 @@ def _drop_fault_trigger() -> None:
         )
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS evidence_fault()")
+
+
+def test_command_prints_the_summary_and_runs_the_analysis() -> None:
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("import_cordis", *map(str, FLAT), "--no-progress", stdout=out, stderr=err)
+
+    text = out.getvalue()
+    assert re.search(rf"projects\s+{Project.objects.count()}\s+{Project.objects.count()}\s+0\s+0", text)
+    assert "rejected rows: " in text
+    assert "agenda organisations: " in text and "projects per theme: " in text
+    assert ImportRun.objects.get().status == "done"
+
+
+def test_command_names_a_missing_file_and_writes_nothing(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match=r"No such file: .*nothing\.csv"):
+        call_command("import_cordis", str(FLAT[0]), str(tmp_path / "nothing.csv"), "--no-progress")
+    assert snapshot() == (0, 0, 0, 0)
+
+
+def test_command_reports_a_refused_file_in_dutch_and_writes_nothing(tmp_path: Path) -> None:
+    broken = tmp_path / "h2020_projects.csv"
+    broken.write_bytes((DATA / "h2020_projects.csv").read_bytes()[:-200].rsplit(b"\n", 1)[0] + b'\n"H2020:rcn1","H2')
+
+    with pytest.raises(CommandError, match="Er is niets geïmporteerd"):
+        call_command("import_cordis", str(FLAT[0]), str(broken), "--no-progress", "--lang", "nl")
+    assert snapshot() == (0, 0, 0, 0)
+    assert ImportRun.objects.get().status == "refused"
+
+
+def test_console_script_imports_and_refuses_with_an_exit_code(tmp_path: Path) -> None:
+    """`trechter import-cordis` as a user runs it: its own process and SQLite file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TRECHTER_", "PYTEST", "DATABASE_URL"))}
+    env |= {"TRECHTER_DEBUG": "1", "TRECHTER_DATA_DIR": str(tmp_path)}
+    trechter = str(Path(sys.executable).parent / "trechter")
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([trechter, *args], env=env, capture_output=True, text=True, timeout=300, check=False)
+
+    assert run("migrate", "-v0").returncode == 0
+    done = run("import-cordis", *map(str, FLAT), "--no-progress", "--skip-analysis")
+    refused = run("import-cordis", str(tmp_path / "nothing.csv"))
+
+    assert done.returncode == 0, done.stderr
+    assert "rows read:" in done.stdout and "agenda organisations" not in done.stdout
+    assert refused.returncode != 0 and "No such file" in refused.stderr

@@ -53,7 +53,7 @@ def network_drawing(picture: network.Picture, names: dict[str, str]) -> Drawing:
     heaviest = max((node.weight for node in picture.nodes), default=1)
     busiest = sorted(picture.nodes, key=lambda n: (-n.weight, n.id))
     placed: list[tuple[float, float, float, float]] = []
-    labelled = set()
+    labelled: set[str] = set()
     where: dict[str, tuple[float, float]] = {}
     radius: dict[str, float] = {}
     for node in picture.nodes:

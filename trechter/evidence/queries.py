@@ -35,7 +35,7 @@ def near_participations(*, of_organisations: list[int] | None = None) -> list[ne
     one node. One query for the rows, one for the themes.
     """
     themes = _project_themes()
-    params: list[object] = list(NEAR_SIDES)
+    params: list[str | int] = list(NEAR_SIDES)
     only = ""
     if of_organisations is not None:
         placeholders = ", ".join(["%s"] * len(of_organisations)) or "NULL"
@@ -102,7 +102,7 @@ def totals() -> Totals:
 
 def data_years() -> set[int]:
     """The years in which the imported data has any project (the others are gaps in the source)."""
-    return set(Project.objects.exclude(year=None).values_list("year", flat=True).distinct())
+    return {year for year in Project.objects.exclude(year=None).values_list("year", flat=True).distinct() if year}
 
 
 def organisation_projects(organisation: CordisOrganisation) -> list[Project]:
@@ -254,7 +254,7 @@ def organisation_evidence(org_id: str) -> OrganisationEvidence | None:
         organisation=organisation,
         projects=projects,
         partners=[(p, names[p.organisation]) for p in across],
-        eu_contribution=sum(p.contribution or 0.0 for p in projects),  # type: ignore[attr-defined]
+        eu_contribution=sum(float(getattr(p, "contribution", None) or 0.0) for p in projects),
         agenda_links=list(organisation.agenda_links.filter(status__in=VISIBLE_LINKS).select_related("organisation")),
         cross_border_projects=frozenset(key for p in across for key in p.projects),
         per_framework=_per_framework(projects),

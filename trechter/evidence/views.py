@@ -105,5 +105,5 @@ def decide_link(request: HttpRequest, pk: int) -> HttpResponse:
     decision = request.POST.get("decision", "")
     if decision not in ("confirm", "reject"):
         return HttpResponse(status=400)
-    actions.decide_link(link=link, confirm=decision == "confirm", by=request.user)
+    actions.decide_link(link=link, confirm=decision == "confirm", by=request.user)  # type: ignore[arg-type]
     return redirect("evidence-links")

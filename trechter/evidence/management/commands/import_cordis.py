@@ -32,7 +32,7 @@ class Command(BaseCommand):
             self._import([Path(path) for path in paths], **options)
 
     def _import(
-        self, paths: list[Path], *, force: bool, show_rejected: int, no_progress: bool, skip_analysis: bool, **_: Any
+        self, paths: list[Path], *, force: bool, show_rejected: int, no_progress: bool, skip_analysis: bool, **rest: Any
     ) -> None:
         missing = [str(path) for path in paths if not path.is_file()]
         if missing:
