@@ -47,12 +47,20 @@ format: $(STAMP)
 
 ## bench: benchmark harness; prints figures and ratios against a baseline measured in the same run
 # bench/run.py: seed and query figures; bench/reports.py: the agenda document per format;
-# bench/exchange.py: exports and import checks per format; bench/pages.py: page latency under load on the production server
+# bench/exchange.py: exports and import checks per format; bench/pages.py: page latency under load;
+# the CORDIS evidence (they read ../shared/data/cordis): bench/cordis_import.py (whole import vs a
+# plain polars read, SQLite and PostgreSQL), bench/network.py, bench/resolution.py, bench/themes.py,
+# bench/regions.py
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
 	$(PY) bench/exchange.py
 	$(PY) bench/pages.py
+	$(PY) bench/cordis_import.py --postgres
+	$(PY) bench/network.py
+	$(PY) bench/resolution.py
+	$(PY) bench/themes.py
+	$(PY) bench/regions.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)

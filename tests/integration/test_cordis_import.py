@@ -288,7 +288,8 @@ def test_command_prints_the_summary_and_runs_the_analysis() -> None:
     assert re.search(rf"projects\s+{Project.objects.count()}\s+{Project.objects.count()}\s+0\s+0", text)
     assert "rejected rows: " in text
     assert "agenda organisations: " in text and "projects per theme: " in text
-    assert ImportRun.objects.get().status == "done"
+    run = ImportRun.objects.get()
+    assert run.status == "done" and run.started_by.startswith("cli:")
 
 
 def test_command_names_a_missing_file_and_writes_nothing(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """`trechter import-cordis PATH…`: CORDIS project, participation and organisation files
 (the official bulk exports or the flat files), read and checked whole, then stored batch by batch."""
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,9 @@ class Command(BaseCommand):
             bar.refresh()
 
         try:
-            summary = actions.import_cordis(paths=paths, force=force, progress=progress)
+            summary = actions.import_cordis(
+                paths=paths, force=force, progress=progress, started_by=f"cli:{getpass.getuser()}"
+            )
         except reading.FileRefused as error:
             bar.close()
             raise CommandError(str(error)) from None
