@@ -79,6 +79,13 @@ def test_pictures_carry_plain_numbers_in_dutch(client: Client, evidence: None) -
             assert all(re.fullmatch(r"\d{4}", year) for year in years), years
 
 
+def test_agenda_theme_page_links_to_its_evidence(client: Client) -> None:
+    assert Theme.objects.count() == 6
+    for theme in Theme.objects.all():
+        page = client.get(f"/en/themes/{theme.key}/").content.decode()
+        assert f'href="/en/evidence/themes/{theme.key}/"' in page
+
+
 def test_every_theme_page_renders_and_unknown_theme_is_404(client: Client, evidence: None) -> None:
     for theme in Theme.objects.all():
         assert client.get(f"/en/evidence/themes/{theme.key}/").status_code == 200
@@ -188,6 +195,15 @@ def test_review_queue_needs_the_core_group(evidence: None) -> None:
     anonymous = Client().get("/en/evidence/links/")
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
     assert signed_in("member").get("/en/evidence/links/").status_code == 403
+
+
+def test_review_queue_gives_the_reasons_in_dutch(evidence: None) -> None:
+    link = _a_link()
+    link.status = OrganisationLink.REVIEW
+    link.reasons = ["similar name ACME BV (0.71)", "same city Leuven"]
+    link.save()
+    page = signed_in("core_group").get("/nl/evidence/links/").content.decode()
+    assert "gelijkende naam ACME BV (0.71); zelfde plaats Leuven" in page
 
 
 def test_member_cannot_decide_a_link(evidence: None) -> None:

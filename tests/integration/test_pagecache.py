@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.cache import cache
@@ -10,6 +11,8 @@ from django.test import Client, override_settings
 
 from tests.factories import PASSWORD, make_user
 from trechter.agenda.models import Proposal
+from trechter.evidence import actions as evidence
+from trechter.evidence.models import OrganisationLink
 from trechter.versions import actions, stamps
 from trechter.versions.snapshot import proposal_values
 
@@ -113,4 +116,26 @@ def test_seed_reload_renews_the_stamp_only_when_something_changed() -> None:
 
     Proposal.objects.filter(key=KEY).update(title_en="Changed behind the seed's back")
     seed.load_seed()  # puts the seed's title back
+    assert stamps.current() != before
+
+
+def test_evidence_changes_renew_the_stamp(client: Client) -> None:
+    """An import, a matching run or a decision shows at once on cached public pages."""
+    data = Path(__file__).resolve().parents[1] / "data" / "cordis"
+    empty = client.get("/en/evidence/")
+    assert "trechter import-cordis" in empty.content.decode()
+
+    evidence.import_cordis(paths=[data / "h2020_projects.csv", data / "h2020_participations.csv"])
+
+    after = client.get("/en/evidence/")
+    assert after["X-Page-Cache"] == "miss"
+    assert "joint NL–VL projects" in after.content.decode()
+    for step in (evidence.link_organisations, evidence.classify_projects):  # resolve_hashed_ids: when it changes
+        before = stamps.current()
+        step()
+        assert stamps.current() != before, step.__name__
+    before = stamps.current()
+    link = OrganisationLink.objects.first()
+    assert link is not None
+    evidence.decide_link(link=link, confirm=False, by=make_user("core", role="core_group"))
     assert stamps.current() != before

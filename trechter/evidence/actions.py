@@ -22,6 +22,7 @@ from trechter.evidence.models import (
     Project,
     ProjectTheme,
 )
+from trechter.versions import stamps
 
 Progress = Callable[[str, int, int], None]
 MAX_REJECTIONS_KEPT = 1_000  # in the stored summary; the counts stay exact
@@ -126,6 +127,7 @@ def _write(batch: records.Batch, force: bool) -> BatchResult:
                 sha256=source.sha256,
                 defaults={"name": source.name, "kind": source.kind, "row_count": source.row_count},
             )
+        stamps.renew()  # cached public pages show the new evidence
     return BatchResult(label=batch.label, status="written", counts=counts, rejected=len(batch.rejections))
 
 
@@ -144,6 +146,7 @@ def decide_link(*, link: OrganisationLink, confirm: bool, by: AbstractBaseUser) 
     link.decided_by = by  # type: ignore[assignment]
     link.decided_at = timezone.now()
     link.save(update_fields=["status", "decided_by", "decided_at"])
+    stamps.renew()
     return link
 
 
@@ -222,6 +225,7 @@ def link_organisations() -> LinkSummary:
                 )
             )
     OrganisationLink.objects.bulk_create(new)
+    stamps.renew()
     return summary
 
 
@@ -242,6 +246,8 @@ def resolve_hashed_ids() -> dict[str, int]:
             hashed.same_as_id = target
             changed.append(hashed)
     CordisOrganisation.objects.bulk_update(changed, ["same_as"], batch_size=1000)
+    if changed:
+        stamps.renew()
     return counts
 
 
@@ -271,6 +277,7 @@ def classify_projects() -> dict[str, int]:
         if a.theme in theme_ids
     ]
     ProjectTheme.objects.bulk_create(rows, batch_size=2000)
+    stamps.renew()
     key_of = {pk: key for key, pk in theme_ids.items()}
     counts = dict.fromkeys(theme_ids, 0)
     for row in rows:

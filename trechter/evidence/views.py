@@ -92,7 +92,29 @@ def links(request: HttpRequest) -> HttpResponse:
     """The review queue: uncertain matches between agenda organisations and CORDIS records."""
     if not request.user.has_perm("evidence.review_links"):
         raise PermissionDenied
-    return render(request, "evidence/links.html", {"queue": queries.review_queue(), "decided": queries.decided_links()})
+    queue = queries.review_queue()
+    for link in queue:
+        link.reason_texts = [_reason(text) for text in link.reasons]  # type: ignore[attr-defined]
+    return render(request, "evidence/links.html", {"queue": queue, "decided": queries.decided_links()})
+
+
+# The matcher (analytics/names.py) states its reasons in English; shown in the reader's language.
+REASONS = {
+    "same name": _("same name"),
+    "same short name": _("same short name"),
+    "same acronym": _("same acronym"),
+    "similar name": _("similar name"),
+    "same city": _("same city"),
+    "other city": _("other city"),
+    "duplicate of": _("duplicate of"),
+}
+
+
+def _reason(text: str) -> str:
+    for prefix in sorted(REASONS, key=len, reverse=True):
+        if text.startswith(prefix + " "):
+            return f"{REASONS[prefix]} {text[len(prefix) + 1 :]}"
+    return text
 
 
 @login_required
