@@ -3,8 +3,9 @@ import, equal a direct pandas count on the same files: on the Horizon Europe NL�
 shipped in the repo, and on every file of the shared CORDIS data set when it is beside the
 clone (../shared/data/cordis, as in CI), which must also import whole on both databases.
 
-Belgium as a whole (VL, Brussels, Wallonia, unknown region) is the right-hand side so that the
-comparison does not depend on the region derivation, which tests/unit/test_regions.py checks.
+First with Belgium as a whole (VL, Brussels, Wallonia, unknown region) on the right, so the
+comparison does not depend on the region derivation (tests/unit/test_regions.py checks that);
+then NL–VL as the pages show it, pandas taking the Flemish organisations from the stored sides.
 Source: CORDIS, © European Union (CC BY 4.0).
 """
 
@@ -29,23 +30,34 @@ BELGIUM = ("VL", "BRU", "WAL", "BE")
 TOP = 25
 
 
-def pandas_pairs(participation_files: list[Path], limit: int) -> list[tuple[str, str, int]]:
-    """Distinct projects per (Dutch, Belgian) organisation pair, most first, then by ids."""
+def pandas_pairs(
+    participation_files: list[Path], limit: int, only: set[str] | None = None
+) -> list[tuple[str, str, int]]:
+    """Distinct projects per (Dutch, Belgian) organisation pair, most first, then by ids;
+    Belgian organisations limited to `only` when given."""
     table = pd.concat(
         pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["project_key", "org_id", "country"])
         for path in participation_files
     )
     dutch = table.loc[table.country == "NL", ["project_key", "org_id"]]
     belgian = table.loc[table.country == "BE", ["project_key", "org_id"]]
+    if only is not None:
+        belgian = belgian.loc[belgian.org_id.isin(only)]
     joined = dutch.merge(belgian, on="project_key", suffixes=("_nl", "_be")).drop_duplicates()
     counted = joined.groupby(["org_id_nl", "org_id_be"], as_index=False).agg(projects=("project_key", "nunique"))
     ordered = counted.sort_values(["projects", "org_id_nl", "org_id_be"], ascending=[False, True, True])
     return [(r.org_id_nl, r.org_id_be, int(r.projects)) for r in ordered.head(limit).itertuples()]
 
 
-def stored_pairs(limit: int) -> list[tuple[str, str, int]]:
-    pairs = network.cross_border_pairs(queries.near_participations(), left=("NL",), right=BELGIUM, limit=limit)
+def stored_pairs(limit: int, right: tuple[str, ...] = BELGIUM) -> list[tuple[str, str, int]]:
+    pairs = network.cross_border_pairs(queries.near_participations(), left=("NL",), right=right, limit=limit)
     return [(p.left, p.right, p.project_count) for p in pairs]
+
+
+def flemish_ids() -> set[str]:
+    flemish = set(CordisOrganisation.objects.filter(side="VL").values_list("org_id", flat=True))
+    assert flemish
+    return flemish
 
 
 def test_top_pairs_from_the_database_equal_pandas_on_the_sample() -> None:
@@ -55,6 +67,9 @@ def test_top_pairs_from_the_database_equal_pandas_on_the_sample() -> None:
 
     assert stored_pairs(TOP) == expected
     assert expected[0][2] > expected[-1][2], "counts differ, so the order is tested too"
+    # NL–VL as the pages show it: Flemish = the side stored per organisation (tests/unit/test_regions.py).
+    flemish = flemish_ids()
+    assert stored_pairs(TOP, right=("VL",)) == pandas_pairs([SAMPLE / "participations.csv"], TOP, only=flemish)
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the shared CORDIS data set is not beside this clone")
@@ -72,7 +87,10 @@ def test_every_shared_file_imports_and_the_top_pairs_equal_pandas() -> None:
     assert all("appears again" in r.reason and r.row > 0 for r in first.rejections)
     participations = sum(len(pd.read_csv(p, usecols=["org_id"])) for p in FLAT if "participations" in p.name)
     assert Participation.objects.count() == participations - len(first.rejections)
-    assert stored_pairs(TOP) == pandas_pairs([p for p in FLAT if "participations" in p.name], TOP)
+    participation_files = [p for p in FLAT if "participations" in p.name]
+    assert stored_pairs(TOP) == pandas_pairs(participation_files, TOP)
+    flemish = flemish_ids()
+    assert stored_pairs(TOP, right=("VL",)) == pandas_pairs(participation_files, TOP, only=flemish)
 
     again = actions.import_cordis(paths=[SHARED / "org_lookup_pic.csv", *FLAT])
     assert {batch.status for batch in again.batches} == {"skipped"}
