@@ -86,6 +86,40 @@ def test_agenda_theme_page_links_to_its_evidence(client: Client) -> None:
         assert f'href="/en/evidence/themes/{theme.key}/"' in page
 
 
+def test_period_filter_counts_only_projects_starting_in_it(client: Client, evidence: None) -> None:
+    years = (2014, 2016)
+    joint = {
+        key
+        for key in Project.objects.filter(year__range=years).values_list("key", flat=True)
+        if {"NL", "VL"}
+        <= set(Participation.objects.filter(project__key=key).values_list("organisation__side", flat=True))
+    }
+    everything = client.get("/en/evidence/").content.decode()
+    page = client.get("/en/evidence/?start=2014&end=2016").content.decode()
+
+    figure = re.compile(r"<strong>(\d+)</strong> joint NL–VL projects")
+    assert int(figure.findall(page)[0]) == len(joint)
+    assert int(figure.findall(everything)[0]) > len(joint) > 0
+    assert 'href="?start=2014&amp;end=2020" aria-current="page"' not in page
+    assert 'href="/en/evidence/themes/energy/?start=2014&amp;end=2016"' in page, "theme links keep the period"
+    years_shown = re.findall(r'<text class="year"[^>]*>(\d{4})</text>', page)
+    assert years_shown and all(2014 <= int(y) <= 2016 for y in years_shown)
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [("start=2020&end=2010", "The last year comes before the first."), ("start=abc", "Enter a whole number.")],
+)
+def test_a_bad_period_is_named_and_all_years_are_shown(
+    client: Client, evidence: None, query: str, message: str
+) -> None:
+    page = client.get(f"/en/evidence/?{query}")
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert message in text and "All years are shown." in text
+    assert re.search(r'<a href="\?" aria-current="page">all years</a>', text)
+
+
 def test_every_theme_page_renders_and_unknown_theme_is_404(client: Client, evidence: None) -> None:
     for theme in Theme.objects.all():
         assert client.get(f"/en/evidence/themes/{theme.key}/").status_code == 200

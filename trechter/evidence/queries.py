@@ -168,13 +168,15 @@ def evidence_stamp() -> str:
     return f"{last_run[0]}.{started}-{classified}-{resolved}"
 
 
-def theme_evidence(theme_key: str | None, theme_keys: list[str]) -> ThemeEvidence:
-    """The NL–VL network of a theme: figures, top pairs, brokers, trend, picture, gaps.
-    Cached under the evidence stamp; computing it takes a few hundred milliseconds."""
-    key = f"evidence:theme:{theme_key or '*'}:{evidence_stamp()}"
+def theme_evidence(theme_key: str | None, theme_keys: list[str], years: tuple[int, int] | None = None) -> ThemeEvidence:
+    """The NL–VL network of a theme (all themes when None), in the start years `years` (all
+    when None): figures, top pairs, brokers, trend, picture, gaps. Cached under the evidence
+    stamp; computing it takes a few hundred milliseconds."""
+    span = f"{years[0]}-{years[1]}" if years else "*"
+    key = f"evidence:theme:{theme_key or '*'}:{span}:{evidence_stamp()}"
     cached = cache.get(key)
     if cached is None:
-        cached = _theme_evidence(theme_key, theme_keys)
+        cached = _theme_evidence(theme_key, theme_keys, years)
         cache.set(key, cached, timeout=24 * 3600)
     return cached
 
@@ -190,34 +192,38 @@ def _near_participations(stamp: str) -> list[network.Participation]:
     return _near[1]
 
 
-def theme_summaries(theme_keys: list[str]) -> dict[str, network.NetworkSummary]:
+def theme_summaries(theme_keys: list[str], years: tuple[int, int] | None = None) -> dict[str, network.NetworkSummary]:
     """The figures of every theme's NL–VL network, for the overview (cached like theme_evidence)."""
     stamp = evidence_stamp()
-    key = f"evidence:summaries:{','.join(theme_keys)}:{stamp}"
+    span = f"{years[0]}-{years[1]}" if years else "*"
+    key = f"evidence:summaries:{','.join(theme_keys)}:{span}:{stamp}"
     cached = cache.get(key)
     if cached is None:
         parts = _near_participations(stamp)
-        cached = {theme: network.summary(parts, left=LEFT, right=RIGHT, theme=theme) for theme in theme_keys}
+        cached = {
+            theme: network.summary(parts, left=LEFT, right=RIGHT, theme=theme, years=years) for theme in theme_keys
+        }
         cache.set(key, cached, timeout=24 * 3600)
     return cached
 
 
-def _theme_evidence(theme_key: str | None, theme_keys: list[str]) -> ThemeEvidence:
+def _theme_evidence(theme_key: str | None, theme_keys: list[str], years: tuple[int, int] | None) -> ThemeEvidence:
     parts = _near_participations(evidence_stamp())
-    pairs = network.cross_border_pairs(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=TOP_PAIRS)
-    brokers = network.brokers(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=10)
-    picture = network.layout(parts, left=LEFT, right=RIGHT, theme=theme_key, limit=PICTURE_SIZE)
+    pairs = network.cross_border_pairs(parts, left=LEFT, right=RIGHT, theme=theme_key, years=years, limit=TOP_PAIRS)
+    brokers = network.brokers(parts, left=LEFT, right=RIGHT, theme=theme_key, years=years, limit=10)
+    picture = network.layout(parts, left=LEFT, right=RIGHT, theme=theme_key, years=years, limit=PICTURE_SIZE)
     wanted = {p.left for p in pairs} | {p.right for p in pairs} | {b.organisation for b in brokers}
     names = organisation_names(wanted | {node.id for node in picture.nodes})
+    trend = network.trend(parts, left=LEFT, right=RIGHT, theme=theme_key)
     return ThemeEvidence(
         theme_key=theme_key,
-        summary=network.summary(parts, left=LEFT, right=RIGHT, theme=theme_key),
+        summary=network.summary(parts, left=LEFT, right=RIGHT, theme=theme_key, years=years),
         pairs=[NamedPair(names[p.left], names[p.right], p.project_count, p.projects) for p in pairs],
         brokers=[(b, names[b.organisation]) for b in brokers],
-        trend=network.trend(parts, theme=theme_key, left=LEFT, right=RIGHT),
+        trend=[p for p in trend if years is None or years[0] <= p.year <= years[1]],
         picture=picture,
         names=names,
-        gaps=network.gaps(parts, themes=[theme_key] if theme_key else theme_keys, left=LEFT, right=RIGHT),
+        gaps=network.gaps(parts, left=LEFT, right=RIGHT, themes=[theme_key] if theme_key else theme_keys, years=years),
     )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from trechter.agenda.models import Theme
 from trechter.evidence import actions, charts, queries
+from trechter.evidence.forms import PRESETS, PeriodForm
 from trechter.evidence.models import EVIDENCE_SIDES, OrganisationLink
 
 PROJECTS_PER_PAGE = 50
@@ -36,15 +40,25 @@ def _pictures(evidence: queries.ThemeEvidence, themes: list[Theme]) -> dict[str,
     }
 
 
+def _period(request: HttpRequest) -> dict[str, Any]:
+    """The period filter from the query string; an invalid one is reported and ignored."""
+    form = PeriodForm(request.GET or None)
+    years = form.years()
+    query = urlencode({"start": years[0], "end": years[1]}) if years else ""
+    presets = [(label, start, end, years == (start, end)) for label, start, end in PRESETS]
+    return {"period_form": form, "years": years, "period_query": query, "period_presets": presets}
+
+
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     """All themes together: the NL–VL network, import status and a row per theme."""
     themes = _themes()
-    evidence = queries.theme_evidence(None, [t.key for t in themes])
-    summaries = queries.theme_summaries([t.key for t in themes])
+    period = _period(request)
+    evidence = queries.theme_evidence(None, [t.key for t in themes], period["years"])
+    summaries = queries.theme_summaries([t.key for t in themes], period["years"])
     per_theme = [(t, summaries[t.key]) for t in themes]
     context = {"evidence": evidence, "themes": themes, "per_theme": per_theme, "totals": queries.totals()}
-    return render(request, "evidence/overview.html", context | _pictures(evidence, themes))
+    return render(request, "evidence/overview.html", context | period | _pictures(evidence, themes))
 
 
 @require_GET
@@ -54,9 +68,10 @@ def theme(request: HttpRequest, key: str) -> HttpResponse:
     chosen = next((t for t in themes if t.key == key), None)
     if chosen is None:
         raise Http404
-    evidence = queries.theme_evidence(key, [t.key for t in themes])
+    period = _period(request)
+    evidence = queries.theme_evidence(key, [t.key for t in themes], period["years"])
     context = {"theme": chosen, "themes": themes, "evidence": evidence}
-    return render(request, "evidence/theme.html", context | _pictures(evidence, themes))
+    return render(request, "evidence/theme.html", context | period | _pictures(evidence, themes))
 
 
 @require_GET
