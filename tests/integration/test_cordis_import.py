@@ -11,11 +11,13 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
+from django.utils import translation
 
 from trechter.evidence import actions, reading
 from trechter.evidence.models import CordisOrganisation, ImportedFile, ImportRun, Participation, Project
@@ -25,6 +27,13 @@ pytestmark = pytest.mark.django_db
 DATA = Path(__file__).resolve().parents[1] / "data" / "cordis"
 FLAT = [DATA / f"{fw}_{kind}.csv" for fw in ("fp7", "h2020") for kind in ("projects", "participations")]
 OFFICIAL = [DATA / "H2020_project.csv", DATA / "H2020_organization.csv"]
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The messages are matched in English; the site's default language is Dutch."""
+    with translation.override("en"):
+        yield
 
 
 def csv_rows(path: Path, delimiter: str = ",") -> list[dict[str, str]]:
