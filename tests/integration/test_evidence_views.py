@@ -4,11 +4,13 @@ with its role boundary."""
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.cache import cache
 from django.test import Client
 
@@ -303,3 +305,46 @@ def _a_link() -> OrganisationLink:
             score=0.5,
         )
     return link
+
+
+EVIDENCE_MODELS = [m for m in apps.get_models() if m._meta.app_label == "evidence"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_admin_shows_every_evidence_model_and_keeps_the_cordis_copy_read_only(
+    admin_client: Client, evidence: None, lang: str
+) -> None:
+    assert len(EVIDENCE_MODELS) == 7
+    for model in EVIDENCE_MODELS:
+        base = f"/{lang}/admin/evidence/{model._meta.model_name}/"
+        assert admin_client.get(base).status_code == 200, base
+        obj = model._default_manager.first()
+        assert obj is not None, base
+        assert admin_client.get(f"{base}{obj.pk}/change/").status_code == 200, base
+        can_add = admin_client.get(base + "add/").status_code == 200
+        assert can_add == (model is OrganisationLink), base
+
+
+def test_a_decision_in_the_admin_records_who_and_when(admin_client: Client, evidence: None) -> None:
+    link = _a_link()
+    page = admin_client.get(f"/en/admin/evidence/organisationlink/{link.pk}/change/")
+    assert page.status_code == 200
+    form = {
+        "organisation": link.organisation_id,
+        "cordis": link.cordis_id,
+        "status": OrganisationLink.REJECTED,
+        "score": link.score,
+        "reasons": json.dumps(link.reasons),
+    }
+    response = admin_client.post(f"/en/admin/evidence/organisationlink/{link.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    link.refresh_from_db()
+    assert link.status == OrganisationLink.REJECTED
+    assert link.decided_by is not None and link.decided_by.is_superuser and link.decided_at is not None
+
+
+def test_admin_refuses_staff_without_rights_and_anonymous(client: Client, evidence: None) -> None:
+    assert client.get("/nl/admin/evidence/organisationlink/").status_code == 302
+    make_user("staff-only", is_staff=True)
+    client.login(username="staff-only", password=PASSWORD)
+    assert client.get("/nl/admin/evidence/organisationlink/").status_code == 403

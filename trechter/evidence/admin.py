@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils import timezone
 
 from trechter.evidence.models import (
     CordisOrganisation,
@@ -15,6 +16,7 @@ from trechter.evidence.models import (
     Project,
     ProjectTheme,
 )
+from trechter.versions import stamps
 
 
 class ReadOnly(admin.ModelAdmin):
@@ -78,3 +80,11 @@ class OrganisationLinkAdmin(admin.ModelAdmin):
     raw_id_fields = ["organisation", "cordis"]
     readonly_fields = ["decided_by", "decided_at"]
     search_fields = ["organisation__name", "cordis__name", "cordis__org_id"]
+
+    def save_model(self, request: HttpRequest, obj: OrganisationLink, form: Any, change: bool) -> None:
+        """A decision taken here is recorded like one on the review page: who and when."""
+        if obj.status in (OrganisationLink.CONFIRMED, OrganisationLink.REJECTED) and "status" in form.changed_data:
+            obj.decided_by = request.user  # type: ignore[assignment]
+            obj.decided_at = timezone.now()
+        super().save_model(request, obj, form, change)
+        stamps.renew()
