@@ -4,6 +4,8 @@ with its role boundary."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -17,7 +19,8 @@ from django.test import Client
 from tests.factories import PASSWORD, make_user
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Theme
-from trechter.evidence import actions
+from trechter.analytics import network
+from trechter.evidence import actions, queries
 from trechter.evidence.models import CordisOrganisation, OrganisationLink, Participation, Project
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +123,34 @@ def test_a_bad_period_is_named_and_all_years_are_shown(
     assert page.status_code == 200
     assert message in text and "All years are shown." in text
     assert re.search(r'<a href="\?" aria-current="page">all years</a>', text)
+
+
+def test_all_pairs_download_as_csv_per_theme_and_period(client: Client, evidence: None) -> None:
+    page = client.get("/en/evidence/themes/lsh/?start=2007&end=2013").content.decode()
+    link = re.search(r'href="(/en/evidence/pairs\.csv\?[^"]+)"', page)
+    assert link is not None
+    response = client.get(link.group(1).replace("&amp;", "&"))
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="nl-vl-pairs-lsh-2007-2013.csv"' in response["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "dutch_org_id" and len(rows) > 1
+    parts = queries.near_participations()
+    expected = network.cross_border_pairs(parts, left=("NL",), right=("VL",), theme="lsh", years=(2007, 2013))
+    assert [(r[0], r[3], int(r[6])) for r in rows[1:]] == [(p.left, p.right, p.project_count) for p in expected]
+    assert client.get("/en/evidence/pairs.csv?theme=nonsense").status_code == 404
+
+
+def test_pairs_csv_neutralises_formulas(client: Client, evidence: None) -> None:
+    dutch = CordisOrganisation.objects.filter(
+        side="NL", participations__project__participations__organisation__side="VL"
+    ).first()
+    assert dutch is not None
+    dutch.name = '=HYPERLINK("http://evil")'
+    dutch.save()
+    cache.clear()
+    text = client.get("/en/evidence/pairs.csv").content.decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
 def test_every_theme_page_renders_and_unknown_theme_is_404(client: Client, evidence: None) -> None:

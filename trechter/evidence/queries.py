@@ -227,6 +227,33 @@ def _theme_evidence(theme_key: str | None, theme_keys: list[str], years: tuple[i
     )
 
 
+PAIR_COLUMNS = (
+    "dutch_org_id", "dutch_name", "dutch_city", "flemish_org_id", "flemish_name", "flemish_city",
+    "joint_projects", "projects",
+)  # fmt: skip
+
+
+def all_pairs(theme_key: str | None, years: tuple[int, int] | None) -> list[tuple[object, ...]]:
+    """Every NL–VL pair of a theme (all themes when None) in a period, most joint projects
+    first, as rows of PAIR_COLUMNS; project keys are joined by spaces."""
+    parts = _near_participations(evidence_stamp())
+    pairs = network.cross_border_pairs(parts, left=LEFT, right=RIGHT, theme=theme_key, years=years)
+    names = organisation_names({p.left for p in pairs} | {p.right for p in pairs})
+    return [
+        (
+            p.left,
+            names[p.left].name,
+            names[p.left].city,
+            p.right,
+            names[p.right].name,
+            names[p.right].city,
+            p.project_count,
+            " ".join(p.projects),
+        )
+        for p in pairs
+    ]
+
+
 @dataclass(frozen=True)
 class FrameworkFigures:
     framework: str

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 from urllib.parse import urlencode
 
@@ -18,6 +20,7 @@ from trechter.agenda.models import Theme
 from trechter.evidence import actions, charts, queries
 from trechter.evidence.forms import PRESETS, PeriodForm
 from trechter.evidence.models import EVIDENCE_SIDES, OrganisationLink
+from trechter.exchange.cells import neutralise
 
 PROJECTS_PER_PAGE = 50
 PARTNERS_SHOWN = 20
@@ -99,6 +102,25 @@ def organisation(request: HttpRequest, org_id: str) -> HttpResponse:
         ),
     }
     return render(request, "evidence/organisation.html", context)
+
+
+@require_GET
+def pairs_csv(request: HttpRequest) -> HttpResponse:
+    """Every NL–VL pair of a theme (`theme`, all when absent) in the chosen period, as CSV
+    (UTF-8 with BOM for spreadsheets; cells that could run as formulas neutralised)."""
+    theme_key = request.GET.get("theme") or None
+    if theme_key is not None and not Theme.objects.filter(key=theme_key).exists():
+        raise Http404
+    years = PeriodForm(request.GET or None).years()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(queries.PAIR_COLUMNS)
+    for row in queries.all_pairs(theme_key, years):
+        writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
+    span = f"-{years[0]}-{years[1]}" if years else ""
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="nl-vl-pairs-{theme_key or "all"}{span}.csv"'
+    return response
 
 
 @login_required
