@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(PY) bench/resolution.py
 	$(PY) bench/themes.py
 	$(PY) bench/regions.py
+	$(PY) bench/recommend.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)

@@ -38,6 +38,7 @@ ALIASES = {
     "demo-users": "demo_users",
     "import": "import_data",
     "import-cordis": "import_cordis",
+    "eval-recommend": "eval_recommend",
 }
 
 
