@@ -39,6 +39,7 @@ ALIASES = {
     "import": "import_data",
     "import-cordis": "import_cordis",
     "eval-recommend": "eval_recommend",
+    "train-recommender": "train_recommender",
 }
 
 

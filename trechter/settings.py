@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "trechter.exchange",
     "trechter.api",
     "trechter.evidence",
+    "trechter.partners",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,70 @@
+"""What a visitor asks the partner finder: a proposal or free text, and what the partners must be."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Proposal, Theme
+
+WANTED_SIDES = {"VL": ("VL",), "BE": ("VL", "BRU", "WAL", "BE"), "NL": ("NL",)}
+ROLE_TYPES = {"company": ("PRC",), "knowledge": ("HES", "REC"), "public": ("PUB",)}
+
+
+class PartnerSearchForm(forms.Form):
+    proposal = forms.ModelChoiceField(
+        label=_("Proposal"),
+        queryset=Proposal.objects.order_by("theme__order", "key"),
+        required=False,
+        to_field_name="key",
+        help_text=_("Its text, theme, TRL range and parties fill in what you leave empty."),
+    )
+    text = forms.CharField(
+        label=_("Describe the project (Dutch or English)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        max_length=5000,
+    )
+    theme = forms.ModelChoiceField(
+        label=_("Theme"), queryset=Theme.objects.order_by("order"), required=False, to_field_name="key"
+    )
+    trl_from = forms.IntegerField(label=_("TRL from"), required=False, min_value=1, max_value=9)
+    trl_to = forms.IntegerField(label=_("TRL to"), required=False, min_value=1, max_value=9)
+    side = forms.ChoiceField(
+        label=_("Partners from"),
+        choices=[("VL", _("Flanders")), ("BE", _("Belgium (all regions)")), ("NL", _("the Netherlands"))],
+        initial="VL",
+    )
+    roles = forms.MultipleChoiceField(
+        label=_("Kinds of organisation"),
+        choices=[
+            ("company", _("Companies")),
+            ("knowledge", _("Universities and research organisations")),
+            ("public", _("Public bodies")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("None ticked: every kind."),
+    )
+    partners = forms.ModelMultipleChoiceField(
+        label=_("Partners on board"),
+        queryset=Organisation.objects.filter(cordis_links__status__in=("accepted", "confirmed"))
+        .distinct()
+        .order_by("name"),
+        to_field_name="key",
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Agenda organisations with a record in the EU project data."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) for name in ("proposal", "text", "theme", "partners")):
+            raise forms.ValidationError(_("Choose a proposal, describe the project, pick a theme or name a partner."))
+        low, high = data.get("trl_from"), data.get("trl_to")
+        if low is not None and high is not None and low > high:
+            self.add_error("trl_to", _("The highest TRL is below the lowest."))
+        return data

@@ -1,0 +1,170 @@
+"""Partner recommendations from the imported EU projects, for the pages."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Proposal, Theme
+from trechter.analytics import recommend, themes
+from trechter.evidence.models import CordisOrganisation, OrganisationLink
+from trechter.evidence.queries import VISIBLE_LINKS, evidence_stamp
+from trechter.partners import data
+from trechter.partners.forms import ROLE_TYPES, WANTED_SIDES
+from trechter.partners.models import RecommenderWeights
+
+_lock = threading.Lock()
+_model: tuple[str, recommend.Model] | None = None
+
+
+@dataclass(frozen=True)
+class Status:
+    is_ready: bool  # weights learnt and projects imported
+    weights: RecommenderWeights | None
+
+
+def status() -> Status:
+    weights = RecommenderWeights.objects.first()
+    return Status(is_ready=weights is not None, weights=weights)
+
+
+def model() -> recommend.Model | None:
+    """The recommendation model of the imported projects with the latest learnt weights; built
+    once per process and evidence stamp (seconds on the full data), None before any training."""
+    global _model
+    weights = RecommenderWeights.objects.first()
+    if weights is None or tuple(weights.names) != recommend.FEATURES:
+        return None  # never trained, or trained for other features: train again
+    stamp = f"{evidence_stamp()}:{weights.pk}"
+    with _lock:  # one build at a time; the others wait for it instead of building too
+        if _model is None or _model[0] != stamp:
+            learnt = recommend.Weights(names=tuple(weights.names), warm=tuple(weights.warm), cold=tuple(weights.cold))
+            _model = (stamp, recommend.build(*_parts(), weights=learnt))
+        return _model[1]
+
+
+def _parts() -> tuple[list[recommend.Project], list[recommend.Member]]:
+    found = data.dataset()
+    return list(found.projects.values()), found.members
+
+
+@dataclass(frozen=True)
+class Found:
+    """One recommended organisation with its CORDIS record and its reasons in plain words."""
+
+    recommendation: recommend.Recommendation
+    organisation: CordisOrganisation
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Search:
+    """What was asked (as the model reads it) and what was found, best first."""
+
+    query: recommend.Query
+    partners: list[CordisOrganisation]  # the partners on board, as CORDIS knows them
+    found: list[Found]
+
+
+def search(
+    *,
+    proposal: Proposal | None,
+    text: str,
+    theme: Theme | None,
+    trl: tuple[int | None, int | None],
+    side: str,
+    roles: list[str],
+    partners: list[Organisation],
+    limit: int = 20,
+) -> Search | None:
+    """The `limit` best partners for what the form asked; None before the model is trained.
+    A proposal fills in what is left empty: its titles and summaries, theme, TRL and parties."""
+    built = model()
+    if built is None:
+        return None
+    if proposal is not None:
+        text = text or " ".join(
+            part for part in (proposal.title_en, proposal.summary_en, proposal.title_nl, proposal.summary_nl) if part
+        )
+        theme = theme or proposal.theme
+        trl = (trl[0] or proposal.trl_from, trl[1] or proposal.trl_to)
+        partners = partners or [party.organisation for party in proposal.parties.select_related("organisation")]
+    on_board = _cordis_records(partners)
+    themes_found = {a.theme for a in themes.classify(themes.ProjectText(key="query", title=text), _lexicon())}
+    query = recommend.Query(
+        text=text,
+        themes=tuple(sorted(themes_found | ({theme.key} if theme else set()))),
+        partners=tuple(o.org_id for o in on_board),
+        sides=WANTED_SIDES[side],
+        home_side="VL" if side == "NL" else "NL",
+        activity_types=tuple(t for role in roles for t in ROLE_TYPES[role]),
+        trl=(trl[0] or 1, trl[1] or 9) if trl[0] or trl[1] else None,
+    )
+    ranked = recommend.recommend(built, query, limit=limit)
+    records = {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=_mentioned(ranked))}
+    found = [
+        Found(r, records[r.org_id], [describe(reason, records) for reason in r.reasons])
+        for r in ranked
+        if r.org_id in records
+    ]
+    return Search(query=query, partners=on_board, found=found)
+
+
+def _cordis_records(organisations: list[Organisation]) -> list[CordisOrganisation]:
+    """The canonical CORDIS records the agenda organisations are linked to (accepted or confirmed)."""
+    links = OrganisationLink.objects.filter(organisation__in=organisations, status__in=VISIBLE_LINKS)
+    records = {}
+    for link in links.select_related("cordis__same_as").order_by("cordis__org_id"):
+        record = link.cordis.same_as or link.cordis
+        records[record.org_id] = record
+    return list(records.values())
+
+
+def _mentioned(ranked: list[recommend.Recommendation]) -> set[str]:
+    return {r.org_id for r in ranked} | {reason.with_org for r in ranked for reason in r.reasons if reason.with_org}
+
+
+def _lexicon() -> themes.Lexicon:
+    global _loaded_lexicon
+    if _loaded_lexicon is None:
+        _loaded_lexicon = themes.Lexicon.load()
+    return _loaded_lexicon
+
+
+_loaded_lexicon: themes.Lexicon | None = None
+
+ACTIVITY_NAMES = {
+    "PRC": _("company"),
+    "HES": _("university or college"),
+    "REC": _("research organisation"),
+    "PUB": _("public body"),
+    "OTH": _("organisation"),
+}
+
+
+def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation]) -> str:
+    """A reason in the reader's language."""
+    if reason.kind == "joint_projects":
+        partner = records.get(reason.with_org)
+        return ngettext(
+            "%(n)s joint EU project with %(name)s", "%(n)s joint EU projects with %(name)s", reason.count
+        ) % {"n": reason.count, "name": partner.display_name if partner else reason.with_org}
+    if reason.kind == "shared_partners":
+        return ngettext(
+            "%(n)s partner in common with those on board", "%(n)s partners in common with those on board", reason.count
+        ) % {"n": reason.count}
+    if reason.kind == "similar_text":
+        return gettext("worked on similar subjects (%(words)s)") % {"words": reason.detail}
+    if reason.kind in ("programme", "theme"):
+        return ngettext("%(n)s project in %(part)s", "%(n)s projects in %(part)s", reason.count) % {
+            "n": reason.count,
+            "part": reason.detail,
+        }
+    return ngettext("%(kind)s, %(n)s EU project", "%(kind)s, %(n)s EU projects", reason.count) % {
+        "kind": ACTIVITY_NAMES.get(reason.detail, ACTIVITY_NAMES["OTH"]),
+        "n": reason.count,
+    }

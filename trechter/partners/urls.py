@@ -1,0 +1,5 @@
+from django.urls import path
+
+from trechter.partners import views
+
+urlpatterns = [path("", views.find, name="partners")]
