@@ -297,6 +297,7 @@ def test_command_prints_the_summary_and_runs_the_analysis() -> None:
     assert re.search(rf"projects\s+{Project.objects.count()}\s+{Project.objects.count()}\s+0\s+0", text)
     assert "rejected rows: " in text
     assert "agenda organisations: " in text and "projects per theme: " in text
+    assert "partner recommendation: weights learnt on " in text
     run = ImportRun.objects.get()
     assert run.status == "done" and run.started_by.startswith("cli:")
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trechter.evidence import actions, reading
+from trechter.partners import actions as partner_actions
 
 
 class Command(BaseCommand):
@@ -79,6 +80,16 @@ class Command(BaseCommand):
         self.stdout.write(
             _("projects per theme: %(counts)s") % {"counts": ", ".join(f"{k} {n}" for k, n in per_theme.items())}
         )
+        # The partner finder learns from the same projects (trechter.partners; seconds on the full data).
+        try:
+            weights = partner_actions.train_recommender()
+        except partner_actions.NotEnoughData as error:
+            self.stdout.write(_("partner recommendation not trained: %(reason)s") % {"reason": error})
+        else:
+            self.stdout.write(
+                _("partner recommendation: weights learnt on %(n)s queries of %(year)s")
+                % {"n": weights.query_count, "year": weights.validation_year}
+            )
 
     def _report(self, summary: actions.ImportSummary, show_rejected: int) -> None:
         for source in summary.files:
