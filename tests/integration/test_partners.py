@@ -104,3 +104,56 @@ def test_training_without_projects_is_refused_with_a_reason() -> None:
     with pytest.raises(CommandError, match="Nothing to learn from"):
         call_command("train_recommender")
     assert not RecommenderWeights.objects.exists()
+
+
+def team_members(page: str) -> list[list[str]]:
+    """The org ids of each team on the consortium page, in page order."""
+    teams = page.split('<article class="team">')[1:]
+    return [re.findall(r'<th scope="row"><a href="/[a-z]{2}/evidence/organisations/([^/]+)/"', team) for team in teams]
+
+
+def test_consortium_meets_every_demand_and_keeps_the_partners_on_board(
+    client: Client, trained: RecommenderWeights
+) -> None:
+    proposal = a_proposal_with_linked_parties()
+    query = f"proposal={proposal.key}&need_company=on&need_knowledge=on&size_min=3&size_max=6&alternatives=2"
+
+    page = client.get(f"/en/partners/consortium/?{query}").content.decode()
+
+    teams = team_members(page)
+    assert 1 <= len(teams) <= 2
+    on_board = {
+        (link.cordis.same_as or link.cordis).org_id
+        for link in OrganisationLink.objects.filter(
+            organisation__parties__proposal=proposal, status__in=("accepted", "confirmed")
+        ).select_related("cordis__same_as")
+    }
+    must = set(
+        CordisOrganisation.objects.filter(org_id__in=on_board, side__in=("NL", "VL")).values_list("org_id", flat=True)
+    )
+    assert must
+    for members in teams:
+        records = {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=members)}
+        assert 3 <= len(members) <= 6
+        assert {"NL", "VL"} <= {records[m].side for m in members}
+        kinds = {records[m].activity_type for m in members}
+        assert "PRC" in kinds and kinds & {"HES", "REC"}
+        assert must <= set(members), "the partners on board take part in every team"
+    if len(teams) == 2:
+        assert len(set(teams[0]) - set(teams[1])) >= 2, "alternatives differ by at least two members"
+
+
+def test_consortium_that_cannot_be_built_says_why_and_how_to_relax(client: Client, trained: RecommenderWeights) -> None:
+    query = "text=solar&need_company=on&size_min=2&size_max=3&dutch_min=2&flemish_min=2"
+
+    page = client.get(f"/nl/partners/consortium/?{query}").content.decode()
+
+    assert "Geen team voldoet aan deze eisen" in page
+    assert "Dichtstbijzijnde versoepelingen" in page
+    assert not team_members(page)
+
+
+def test_consortium_form_names_bad_sizes(client: Client, trained: RecommenderWeights) -> None:
+    page = client.get("/en/partners/consortium/?text=solar&size_min=5&size_max=3").content.decode()
+    assert "The largest team is smaller than the smallest." in page
+    assert not team_members(page)

@@ -68,3 +68,36 @@ class PartnerSearchForm(forms.Form):
         if low is not None and high is not None and low > high:
             self.add_error("trl_to", _("The highest TRL is below the lowest."))
         return data
+
+
+class ConsortiumForm(PartnerSearchForm):
+    """The partner search plus the call's demands on the team."""
+
+    size_min = forms.IntegerField(label=_("At least (partners)"), required=False, min_value=1, max_value=20)
+    size_max = forms.IntegerField(label=_("At most (partners)"), required=False, min_value=1, max_value=20)
+    dutch_min = forms.IntegerField(label=_("Dutch partners, at least"), required=False, min_value=0, max_value=10)
+    flemish_min = forms.IntegerField(label=_("Flemish partners, at least"), required=False, min_value=0, max_value=10)
+    need_company = forms.BooleanField(label=_("A company"), required=False)
+    need_knowledge = forms.BooleanField(label=_("A university or research organisation"), required=False)
+    need_public = forms.BooleanField(label=_("A public body"), required=False)
+    alternatives = forms.IntegerField(label=_("Teams to show"), required=False, min_value=1, max_value=5)
+
+    DEFAULTS = {"size_min": 3, "size_max": 6, "dutch_min": 1, "flemish_min": 1, "alternatives": 3}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("side", "roles"):
+            del self.fields[name]
+        self.fields["trl_from"].label = _("TRL range to cover, from")
+        self.fields["trl_to"].label = _("to")
+        for name, value in self.DEFAULTS.items():
+            self.fields[name].widget.attrs["placeholder"] = str(value)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for name, value in self.DEFAULTS.items():
+            if data.get(name) is None:
+                data[name] = value
+        if data["size_min"] > data["size_max"]:
+            self.add_error("size_max", _("The largest team is smaller than the smallest."))
+        return data

@@ -17,6 +17,7 @@ from trechter.partners import data
 from trechter.partners.forms import ROLE_TYPES, WANTED_SIDES
 from trechter.partners.models import RecommenderWeights
 
+UNNAMED_SPARE = 10
 _lock = threading.Lock()
 _model: tuple[str, recommend.Model] | None = None
 
@@ -70,26 +71,31 @@ class Search:
     found: list[Found]
 
 
-def search(
-    *,
-    proposal: Proposal | None,
-    text: str,
-    theme: Theme | None,
-    trl: tuple[int | None, int | None],
-    side: str,
-    roles: list[str],
-    partners: list[Organisation],
-    limit: int = 20,
-) -> Search | None:
-    """The `limit` best partners for what the form asked; None before the model is trained.
-    A proposal fills in what is left empty: its titles and summaries, theme, TRL and parties."""
-    built = model()
-    if built is None:
-        return None
+@dataclass(frozen=True)
+class Request:
+    """What the visitor asked: a proposal and/or text, theme, TRL range, partners on board,
+    the side wanted and the kinds of organisation (keys of forms.ROLE_TYPES)."""
+
+    proposal: Proposal | None = None
+    text: str = ""
+    theme: Theme | None = None
+    trl: tuple[int | None, int | None] = (None, None)
+    side: str = "VL"
+    roles: tuple[str, ...] = ()
+    partners: tuple[Organisation, ...] = ()
+
+
+def query_of(
+    request: Request, sides: tuple[str, ...] | None = None
+) -> tuple[recommend.Query, list[CordisOrganisation]]:
+    """The model's query for a request, and the partners on board as CORDIS records. A proposal
+    fills in what is left empty: its titles and summaries, theme, TRL range and parties. Dutch
+    text reaches the model through the agenda's bilingual theme lexicon (analytics.themes)."""
+    text, theme, trl, partners = request.text, request.theme, request.trl, list(request.partners)
+    proposal = request.proposal
     if proposal is not None:
-        text = text or " ".join(
-            part for part in (proposal.title_en, proposal.summary_en, proposal.title_nl, proposal.summary_nl) if part
-        )
+        parts = (proposal.title_en, proposal.summary_en, proposal.title_nl, proposal.summary_nl)
+        text = text or " ".join(part for part in parts if part)
         theme = theme or proposal.theme
         trl = (trl[0] or proposal.trl_from, trl[1] or proposal.trl_to)
         partners = partners or [party.organisation for party in proposal.parties.select_related("organisation")]
@@ -99,19 +105,34 @@ def search(
         text=text,
         themes=tuple(sorted(themes_found | ({theme.key} if theme else set()))),
         partners=tuple(o.org_id for o in on_board),
-        sides=WANTED_SIDES[side],
-        home_side="VL" if side == "NL" else "NL",
-        activity_types=tuple(t for role in roles for t in ROLE_TYPES[role]),
+        sides=sides or WANTED_SIDES[request.side],
+        home_side=None if sides else ("VL" if request.side == "NL" else "NL"),
+        activity_types=tuple(t for role in request.roles for t in ROLE_TYPES[role]),
         trl=(trl[0] or 1, trl[1] or 9) if trl[0] or trl[1] else None,
     )
-    ranked = recommend.recommend(built, query, limit=limit)
+    return query, on_board
+
+
+def search(request: Request, *, limit: int = 20) -> Search | None:
+    """The `limit` best partners for the request; None before the model is trained."""
+    built = model()
+    if built is None:
+        return None
+    query, on_board = query_of(request)
+    # A few more than asked: records that CORDIS lists without a name cannot be contacted.
+    ranked = recommend.recommend(built, query, limit=limit + UNNAMED_SPARE)
     records = {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=_mentioned(ranked))}
     found = [
         Found(r, records[r.org_id], [describe(reason, records) for reason in r.reasons])
         for r in ranked
-        if r.org_id in records
+        if r.org_id in records and is_named(records[r.org_id])
     ]
-    return Search(query=query, partners=on_board, found=found)
+    return Search(query=query, partners=on_board, found=found[:limit])
+
+
+def is_named(record: CordisOrganisation) -> bool:
+    """False for records CORDIS gives no name (the name is then the id)."""
+    return bool(record.name) and record.name != record.org_id
 
 
 def _cordis_records(organisations: list[Organisation]) -> list[CordisOrganisation]:
