@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from trechter.agenda.models import Agenda
+from trechter.evidence import actions as evidence_actions
 from trechter.seed import actions
 
 CHROMIUM = "/usr/bin/chromium"
@@ -34,6 +36,25 @@ def site(live_server: Any) -> str:
     if not Agenda.objects.exists():
         actions.load_seed()
     return str(live_server.url)
+
+
+@pytest.fixture
+def evidence(site: str) -> str:
+    """The live site with the repo's CORDIS fixtures imported and analysed."""
+    cache.clear()
+    data = Path(__file__).resolve().parents[1] / "data"
+    cordis = data / "cordis"
+    evidence_actions.import_cordis(
+        paths=[
+            *(cordis / f"{fw}_{kind}.csv" for fw in ("fp7", "h2020") for kind in ("projects", "participations")),
+            data / "cordis_nl_be" / "projects.csv",
+            data / "cordis_nl_be" / "participations.csv",
+        ]
+    )
+    evidence_actions.resolve_hashed_ids()
+    evidence_actions.link_organisations()
+    evidence_actions.classify_projects()
+    return site
 
 
 @pytest.fixture

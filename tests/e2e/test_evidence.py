@@ -6,38 +6,16 @@ a link in the review queue."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_accessibility import AXE, RUN
 from tests.e2e.test_workflow import _sign_in
 from tests.factories import make_user
-from trechter.evidence import actions
 from trechter.evidence.models import CordisOrganisation, OrganisationLink
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-DATA = Path(__file__).resolve().parents[1] / "data"
-
-
-@pytest.fixture
-def evidence(site: str) -> str:
-    cache.clear()
-    cordis = DATA / "cordis"
-    actions.import_cordis(
-        paths=[
-            *(cordis / f"{fw}_{kind}.csv" for fw in ("fp7", "h2020") for kind in ("projects", "participations")),
-            DATA / "cordis_nl_be" / "projects.csv",
-            DATA / "cordis_nl_be" / "participations.csv",
-        ]
-    )
-    actions.resolve_hashed_ids()
-    actions.link_organisations()
-    actions.classify_projects()
-    return site
 
 
 def _busiest(side: str) -> CordisOrganisation:
