@@ -79,6 +79,12 @@ def test_free_dutch_text_with_roles_gets_only_those_kinds(client: Client, traine
     assert "voorgestelde partners" in page
 
 
+def test_both_sides_can_be_asked_for(client: Client, trained: RecommenderWeights) -> None:
+    page = client.get("/en/partners/?text=solar+cells+and+hydrogen&side=both").content.decode()
+    sides = set(CordisOrganisation.objects.filter(org_id__in=suggested(page)).values_list("side", flat=True))
+    assert sides and sides <= {"NL", "VL", "BRU", "WAL", "BE"}
+
+
 @pytest.mark.parametrize(
     ("query", "message"),
     [

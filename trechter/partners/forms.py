@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Proposal, Theme
 
-WANTED_SIDES = {"VL": ("VL",), "BE": ("VL", "BRU", "WAL", "BE"), "NL": ("NL",)}
+WANTED_SIDES = {
+    "VL": ("VL",),
+    "BE": ("VL", "BRU", "WAL", "BE"),
+    "NL": ("NL",),
+    "both": ("NL", "VL", "BRU", "WAL", "BE"),
+}
 ROLE_TYPES = {"company": ("PRC",), "knowledge": ("HES", "REC"), "public": ("PUB",)}
 
 
@@ -35,7 +40,12 @@ class PartnerSearchForm(forms.Form):
     trl_to = forms.IntegerField(label=_("TRL to"), required=False, min_value=1, max_value=9)
     side = forms.ChoiceField(
         label=_("Partners from"),
-        choices=[("VL", _("Flanders")), ("BE", _("Belgium (all regions)")), ("NL", _("the Netherlands"))],
+        choices=[
+            ("VL", _("Flanders")),
+            ("BE", _("Belgium (all regions)")),
+            ("NL", _("the Netherlands")),
+            ("both", _("both sides of the border")),
+        ],
         initial="VL",
     )
     roles = forms.MultipleChoiceField(

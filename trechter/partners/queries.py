@@ -106,7 +106,7 @@ def query_of(
         themes=tuple(sorted(themes_found | ({theme.key} if theme else set()))),
         partners=tuple(o.org_id for o in on_board),
         sides=sides or WANTED_SIDES[request.side],
-        home_side=None if sides else ("VL" if request.side == "NL" else "NL"),
+        home_side=None if sides or request.side == "both" else ("VL" if request.side == "NL" else "NL"),
         activity_types=tuple(t for role in request.roles for t in ROLE_TYPES[role]),
         trl=(trl[0] or 1, trl[1] or 9) if trl[0] or trl[1] else None,
     )
