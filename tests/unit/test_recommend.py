@@ -161,3 +161,28 @@ def test_recommend_on_real_fixture_returns_other_side_with_reasons(fixture_data:
     assert not {r.org_id for r in found} & set(case.query.partners)
     assert [r.score for r in found] == sorted((r.score for r in found), reverse=True)
     assert all(r.reasons and r.reasons[-1].kind == "profile" for r in found)
+
+
+def test_dutch_and_french_function_words_do_not_make_texts_similar() -> None:
+    """A Dutch query shares only "en", "de", "op" with French and Dutch CORDIS texts: no similarity."""
+    texts = {
+        "P1": "Union internationale des transports en commun et de la mobilité urbaine",
+        "P2": "Réseau européen de la sécurité en conteneurs sur les ports maritimes",
+        "P3": "Solar cells on roofs and facades for building integrated photovoltaics",
+        "P4": "Building integrated photovoltaics and solar cells in glass facades",
+        "P5": "Protein folding enzymes studied by crystallography",
+        "P6": "Enzymes and protein folding in yeast crystallography",
+        "P7": "Ship hull corrosion coatings for the maritime sector",
+        "P8": "Corrosion resistant coatings of ship hulls",
+        "P9": "Wheat crop drought genetics in dry regions",
+        "P10": "Drought tolerant wheat crop genetics",
+    }
+    members = [Member(k, f"org{k}", "BE", "PRC") for k in texts] + [Member(k, "q", "NL", "REC") for k in texts]
+    model = recommend.build([Project(key=k, year=2015, text=t) for k, t in texts.items()], members)
+
+    found = recommend.candidates(model, Query(text="zonnecellen en waterstof op de daken", sides=("BE",)))
+
+    assert set(feature(found, model, "words").values()) == {0.0}
+    solar = recommend.candidates(model, Query(text="solar cells on facades", sides=("BE",)))
+    words = feature(solar, model, "words")
+    assert words["orgP3"] > 0 and words["orgP1"] == 0.0

@@ -50,6 +50,17 @@ WALK_STEPS = 3  # org → project → org rounds; three reach the partners' part
 # grants low, innovation actions and SME instruments high); added to the query's codes.
 TRL_CODES = {1: ("ERC", "MSCA", "RIA"), 4: ("RIA", "IA"), 7: ("IA", "SME")}
 _WORD = re.compile(r"[^A-Za-z0-9]+")
+# Proposals come in Dutch too, and CORDIS names and texts hold Dutch and French: without these,
+# "en", "op", "de" of a Dutch query matched organisations by their function words alone.
+# fmt: off
+DUTCH_FRENCH_STOP_WORDS = frozenset((
+    "aan", "al", "als", "bij", "dan", "dat", "de", "der", "des", "deze", "die", "dit", "door", "du", "een", "en",
+    "er", "et", "het", "hij", "hun", "in", "is", "je", "la", "le", "les", "maar", "met", "na", "naar", "niet", "of",
+    "om", "onder", "ook", "op", "over", "par", "pour", "qu", "que", "qui", "sur", "te", "tot", "uit", "un", "une",
+    "van", "veel", "voor", "want", "was", "wat", "we", "werd", "wij", "worden", "zal", "ze", "zich", "zij", "zijn",
+    "zo",
+))
+# fmt: on
 
 
 @dataclass(frozen=True)
@@ -210,7 +221,9 @@ def build(projects: Iterable[Project], members: Iterable[Member], *, weights: We
     """The model of the given training data. Members of unknown projects are kept (a project
     without metadata still links its organisations). An organisation's side and activity type
     are its most frequent ones (ties: alphabetical). Deterministic."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+
+    stop_words = sorted(ENGLISH_STOP_WORDS | DUTCH_FRENCH_STOP_WORDS)
 
     project_list = sorted({p.key: p for p in projects}.values(), key=lambda p: p.key)
     member_list = sorted(set(members), key=lambda m: (m.project, m.organisation, m.side, m.activity_type))
@@ -231,7 +244,7 @@ def build(projects: Iterable[Project], members: Iterable[Member], *, weights: We
     degree = np.asarray(neighbours.sum(axis=1)).ravel()
     project_count = np.asarray(memberships.sum(axis=1)).ravel()
     words = TfidfVectorizer(
-        stop_words="english", min_df=2, max_df=0.3, sublinear_tf=True, strip_accents="unicode", dtype=np.float64
+        stop_words=stop_words, min_df=2, max_df=0.3, sublinear_tf=True, strip_accents="unicode", dtype=np.float64
     )
     word_matrix = _fit_transform(words, [p.text for p in project_list])
     codes = TfidfVectorizer(analyzer=_analyse_codes, min_df=2, sublinear_tf=True, dtype=np.float64)
