@@ -11,6 +11,7 @@ import os
 import re
 import subprocess
 import sys
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection
 from django.utils import translation
+from openpyxl import Workbook
 
 from trechter.evidence import actions, reading
 from trechter.evidence.models import CordisOrganisation, ImportedFile, ImportRun, Participation, Project
@@ -223,6 +225,36 @@ def test_gzip_and_cp1252_files_are_read(tmp_path: Path) -> None:
 
     assert [s.encoding for s in summary.files] == ["utf-8", "cp1252"]
     assert CordisOrganisation.objects.get(org_id=parts[0]["org_id"].removesuffix(".0")).name.startswith("Société")
+
+
+def test_official_export_saved_as_xlsx_imports_like_the_csv(tmp_path: Path) -> None:
+    rows = csv_rows(DATA / "H2020_project.csv", delimiter=";")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(list(rows[0]))
+    for row in rows:
+        sheet.append(list(row.values()))
+    workbook = tmp_path / "H2020_project.xlsx"
+    book.save(workbook)
+
+    summary = actions.import_cordis(paths=[workbook, DATA / "H2020_organization.csv"])
+
+    assert summary.files[0].encoding == "xlsx" and summary.files[0].kind == "official_projects"
+    assert Project.objects.count() == len({row["id"] for row in rows})
+    assert Participation.objects.exists()
+
+
+def test_broken_workbook_is_refused_and_nothing_is_written(tmp_path: Path) -> None:
+    actions.import_cordis(paths=FLAT[:2])
+    before = snapshot()
+    broken = tmp_path / "H2020_project.xlsx"
+    with zipfile.ZipFile(broken, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types><not-closed")
+        archive.writestr("xl/workbook.xml", "garbage")
+
+    with pytest.raises(reading.FileRefused, match=r"H2020_project\.xlsx: the workbook cannot be read"):
+        actions.import_cordis(paths=[broken, *FLAT[2:]])
+    assert snapshot() == before
 
 
 def test_file_of_unknown_shape_names_missing_columns(tmp_path: Path) -> None:

@@ -248,7 +248,10 @@ def _read_xlsx(path: Path, raw: bytes) -> tuple[list[str], pa.Table]:
         inspect_zip(raw)
     except WorkbookRefused as error:
         raise FileRefused(f"{path.name}: {error}") from None
-    workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
+    try:
+        workbook = load_workbook(io.BytesIO(raw), read_only=True, data_only=True, keep_links=False)
+    except Exception as error:  # openpyxl raises many kinds on broken or hostile XML
+        raise FileRefused(_unreadable_workbook(path, error)) from None
     try:
         rows = _xlsx_rows(workbook.worksheets[0])
         header = [str(name or "").strip() for name in next(rows, [])]
@@ -260,8 +263,19 @@ def _read_xlsx(path: Path, raw: bytes) -> tuple[list[str], pa.Table]:
             for name, value in zip(header, _padded(values, len(header)), strict=True):
                 columns[name].append(value)
         return header, pa.table({name: pa.array(cells, pa.string()) for name, cells in columns.items()})
+    except FileRefused:
+        raise
+    except Exception as error:  # a sheet whose XML breaks half-way through
+        raise FileRefused(_unreadable_workbook(path, error)) from None
     finally:
         workbook.close()
+
+
+def _unreadable_workbook(path: Path, error: Exception) -> str:
+    return _("%(file)s: the workbook cannot be read (%(error)s). Nothing was imported.") % {
+        "file": path.name,
+        "error": type(error).__name__,
+    }
 
 
 def _xlsx_rows(sheet: object) -> Iterator[list[str | None]]:
