@@ -245,6 +245,20 @@ def test_organisation_funding_per_framework_says_where_the_data_has_none(client:
     assert cells[1].replace(",", "") == f"{total:.0f}"
 
 
+def test_a_resolved_hashed_id_redirects_to_its_organisation_at_once(
+    client: Client, evidence: None, django_assert_max_num_queries: Any
+) -> None:
+    canonical = CordisOrganisation.objects.filter(side="VL", same_as=None).order_by("org_id").first()
+    assert canonical is not None
+    alias = CordisOrganisation.objects.create(org_id="sod16:feedfacefeedface", name=canonical.name, same_as=canonical)
+
+    with django_assert_max_num_queries(3):  # the record; nothing of the evidence is computed
+        response = client.get(f"/en/evidence/organisations/{alias.org_id}/")
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/en/evidence/organisations/{canonical.org_id}/"
+
+
 def test_unknown_organisation_is_404(client: Client, evidence: None) -> None:
     assert client.get("/en/evidence/organisations/000/").status_code == 404
 

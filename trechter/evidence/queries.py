@@ -273,11 +273,13 @@ class OrganisationEvidence:
     funding_by_year: dict[int, float | None]  # EUR received per start year; None: not in the data
 
 
-def organisation_evidence(org_id: str) -> OrganisationEvidence | None:
+def cordis_record(org_id: str) -> CordisOrganisation | None:
+    """The CORDIS record with this id, with the record it is an alias of (same_as)."""
+    return CordisOrganisation.objects.filter(org_id=org_id).select_related("same_as").first()
+
+
+def organisation_evidence(organisation: CordisOrganisation) -> OrganisationEvidence:
     """An organisation's projects, its partners across the border and its EU funding."""
-    organisation = CordisOrganisation.objects.filter(org_id=org_id).select_related("same_as").first()
-    if organisation is None:
-        return None
     projects = organisation_projects(organisation)
     other_side = RIGHT if organisation.side in LEFT else LEFT
     found = network.partners(_participations_with(organisation), organisation.org_id)

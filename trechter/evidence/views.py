@@ -80,11 +80,12 @@ def theme(request: HttpRequest, key: str) -> HttpResponse:
 @require_GET
 def organisation(request: HttpRequest, org_id: str) -> HttpResponse:
     """An organisation's evidence: its projects, its partners across the border, EU funding."""
-    evidence = queries.organisation_evidence(org_id)
-    if evidence is None:
+    record = queries.cordis_record(org_id)
+    if record is None:
         raise Http404
-    if evidence.organisation.same_as is not None:
-        return redirect("evidence-organisation", org_id=evidence.organisation.same_as.org_id)
+    if record.same_as is not None:  # a hashed FP7 id resolved to a PIC: one page per organisation
+        return redirect("evidence-organisation", org_id=record.same_as.org_id)
+    evidence = queries.organisation_evidence(record)
     across = request.GET.get("across") == "1"
     projects = (
         [p for p in evidence.projects if p.key in evidence.cross_border_projects] if across else evidence.projects
