@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from trechter.analytics import themes
 from trechter.analytics.themes import Assignment, Lexicon, ProjectText, classify, classify_many, normalise
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -352,3 +353,13 @@ def test_assignment_is_a_frozen_value():
 
     with pytest.raises(AttributeError):
         assignment.score = 3.0  # type: ignore[misc]
+
+
+def test_the_shared_lexicon_is_read_once_and_its_word_cache_stays_bounded() -> None:
+    lexicon = themes.Lexicon.default()
+    assert themes.Lexicon.default() is lexicon
+    before = lexicon.word("waterstof")
+    for number in range(themes.WORD_CACHE_LIMIT + 10):
+        lexicon.word(f"w{number}")
+    assert len(lexicon._word_cache) <= themes.WORD_CACHE_LIMIT
+    assert lexicon.word("waterstof") == before

@@ -15,6 +15,7 @@ contribution then text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -25,6 +26,7 @@ from typing import Any
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "theme_lexicon.yaml"
+WORD_CACHE_LIMIT = 200_000
 TEXT_FIELDS = ("title", "topic_title", "brief", "objective", "euroscivoc")
 OWN_TEXT_FIELDS = ("title", "brief", "objective")
 FACTORS = (*TEXT_FIELDS, "topic_title_with_text")
@@ -169,9 +171,15 @@ class Lexicon:
             else:
                 table = self._prefix if pattern.open_end else self._exact
                 table.setdefault(pattern.stem, []).append(index)
-        # Grows with the vocabulary of the input: ~100,000 words for all of CORDIS.
+        # Grows with the vocabulary of the input: ~100,000 words for all of CORDIS (WORD_CACHE_LIMIT).
         self._word_cache: dict[str, frozenset[int]] = {}
         self._rules = {has_text: tuple(t.rules_for(has_text) for t in themes) for has_text in (False, True)}
+
+    @staticmethod
+    @functools.cache
+    def default() -> Lexicon:
+        """The shipped lexicon, read once per process."""
+        return Lexicon.load()
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:
@@ -206,6 +214,8 @@ class Lexicon:
             for end in range(1, len(word) + 1):
                 indices += self._prefix.get(word[:end], ())
             indices += [i for i in self._open_start if self.word_patterns[i].matches(word)]
+            if len(self._word_cache) >= WORD_CACHE_LIMIT:  # a long-lived lexicon reads free text too
+                self._word_cache.clear()
             found = self._word_cache[word] = frozenset(indices)
         return found
 

@@ -100,7 +100,9 @@ def query_of(
         trl = (trl[0] or proposal.trl_from, trl[1] or proposal.trl_to)
         partners = partners or [party.organisation for party in proposal.parties.select_related("organisation")]
     on_board = _cordis_records(partners)
-    themes_found = {a.theme for a in themes.classify(themes.ProjectText(key="query", title=text), _lexicon())}
+    themes_found = {
+        a.theme for a in themes.classify(themes.ProjectText(key="query", title=text), themes.Lexicon.default())
+    }
     query = recommend.Query(
         text=text,
         themes=tuple(sorted(themes_found | ({theme.key} if theme else set()))),
@@ -148,15 +150,6 @@ def _cordis_records(organisations: list[Organisation]) -> list[CordisOrganisatio
 def _mentioned(ranked: list[recommend.Recommendation]) -> set[str]:
     return {r.org_id for r in ranked} | {reason.with_org for r in ranked for reason in r.reasons if reason.with_org}
 
-
-def _lexicon() -> themes.Lexicon:
-    global _loaded_lexicon
-    if _loaded_lexicon is None:
-        _loaded_lexicon = themes.Lexicon.load()
-    return _loaded_lexicon
-
-
-_loaded_lexicon: themes.Lexicon | None = None
 
 ACTIVITY_NAMES = {
     "PRC": _("company"),
