@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_accessibility import AXE, RUN
+from tests.e2e.test_accessibility import serious_violations
 from tests.e2e.test_workflow import _sign_in
 from tests.factories import make_user
 from trechter.evidence.models import CordisOrganisation, OrganisationLink
@@ -24,15 +24,8 @@ def _busiest(side: str) -> CordisOrganisation:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_evidence_pages_have_no_serious_accessibility_violations(page: Page, evidence: str, language: str) -> None:
-    script = AXE.read_text(encoding="utf-8")
-    found = {}
-    for path in ("evidence/", "evidence/themes/lsh/", f"evidence/organisations/{_busiest('VL').org_id}/"):
-        page.goto(f"{evidence}/{language}/{path}")
-        page.add_script_tag(content=script)
-        violations = page.evaluate(RUN)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    paths = ("evidence/", "evidence/themes/lsh/", f"evidence/organisations/{_busiest('VL').org_id}/")
+    assert serious_violations(page, f"{evidence}/{language}", paths) == {}
 
 
 def test_network_picture_is_drawn_and_its_organisations_are_reachable_by_keyboard(page: Page, evidence: str) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_accessibility import AXE, RUN
+from tests.e2e.test_accessibility import serious_violations
 from trechter.partners import actions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -21,20 +21,13 @@ def trained(evidence: str) -> str:
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_partner_pages_have_no_serious_accessibility_violations(page: Page, trained: str, language: str) -> None:
-    script = AXE.read_text(encoding="utf-8")
-    found = {}
-    for path in (
+    paths = (
         "partners/",
         "partners/?text=solar+cells&side=VL",
         "partners/consortium/?text=solar+cells&need_company=on&need_knowledge=on",
         "partners/consortium/?text=solar&size_min=2&size_max=3&dutch_min=2&flemish_min=2",
-    ):
-        page.goto(f"{trained}/{language}/{path}")
-        page.add_script_tag(content=script)
-        violations = page.evaluate(RUN)
-        if violations:
-            found[path] = violations
-    assert found == {}
+    )
+    assert serious_violations(page, f"{trained}/{language}", paths) == {}
 
 
 def test_a_person_finds_partners_and_builds_a_team(page: Page, trained: str) -> None:
