@@ -12,7 +12,7 @@ from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from trechter.agenda.models import Proposal
+from trechter.agenda.models import Proposal, Theme
 from trechter.evidence import actions as evidence
 from trechter.evidence.models import CordisOrganisation, OrganisationLink
 from trechter.partners import actions
@@ -66,6 +66,9 @@ def test_proposal_gets_flemish_partners_with_reasons(client: Client, trained: Re
     assert set(sides.values()) == {"VL"}
     assert "Partners on board, as the EU data knows them" in page
     assert re.search(r"\d+ joint EU projects? with ", page), "a reason names joint projects with a partner"
+    themes = Theme.objects.all()
+    assert any(re.search(rf"\d+ projects? in {re.escape(t.name_en)}<", page) for t in themes), "themes by name"
+    assert not any(re.search(rf"\d+ projects? in {re.escape(t.key)}<", page) for t in themes), "never by key"
 
 
 def test_free_dutch_text_with_roles_gets_only_those_kinds(client: Client, trained: RecommenderWeights) -> None:

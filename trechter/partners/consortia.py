@@ -100,7 +100,8 @@ def build(search: queries.Request, requirements: consortium.Requirements, altern
         must_include=frozenset(o.org_id for o in on_board if o.org_id in records),
     )
     result = consortium.build(candidates, wanted, alternatives=alternatives)
-    proposed = [_proposed(team, model, query, records, bands) for team in result.teams]
+    names = queries.theme_names()
+    proposed = [_proposed(team, model, query, records, bands, names) for team in result.teams]
     return Outcome(proposed, result.infeasible, on_board, len(candidates), records)
 
 
@@ -110,6 +111,7 @@ def _proposed(
     query: recommend.Query,
     records: dict[str, CordisOrganisation],
     bands: dict[str, tuple[int, int, bool]],
+    names: dict[str, str],
 ) -> Proposed:
     members = []
     coverage: dict[str, dict[str, int]] = defaultdict(Counter)
@@ -117,7 +119,8 @@ def _proposed(
         reasons = []
         if candidate.id in model.org_index:
             reasons = [
-                queries.describe(r, records) for r in recommend.reasons(model, query, model.org_index[candidate.id])
+                queries.describe(r, records, names)
+                for r in recommend.reasons(model, query, model.org_index[candidate.id])
             ]
         members.append(Member(candidate, records[candidate.id], bands[candidate.id][2], reasons))
         coverage[candidate.role][candidate.side] += 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from trechter.actors.models import Organisation
@@ -69,6 +69,12 @@ class Search:
     query: recommend.Query
     partners: list[CordisOrganisation]  # the partners on board, as CORDIS knows them
     found: list[Found]
+    theme_names: dict[str, str]
+
+    @property
+    def themes(self) -> list[str]:
+        """The names of the themes the query was read as."""
+        return [self.theme_names.get(key, key) for key in self.query.themes]
 
 
 @dataclass(frozen=True)
@@ -124,12 +130,13 @@ def search(request: Request, *, limit: int = 20) -> Search | None:
     # A few more than asked: records that CORDIS lists without a name cannot be contacted.
     ranked = recommend.recommend(built, query, limit=limit + UNNAMED_SPARE)
     records = {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=_mentioned(ranked))}
+    names = theme_names()
     found = [
-        Found(r, records[r.org_id], [describe(reason, records) for reason in r.reasons])
+        Found(r, records[r.org_id], [describe(reason, records, names) for reason in r.reasons])
         for r in ranked
         if r.org_id in records and is_named(records[r.org_id])
     ]
-    return Search(query=query, partners=on_board, found=found[:limit])
+    return Search(query=query, partners=on_board, found=found[:limit], theme_names=names)
 
 
 def is_named(record: CordisOrganisation) -> bool:
@@ -160,8 +167,14 @@ ACTIVITY_NAMES = {
 }
 
 
-def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation]) -> str:
-    """A reason in the reader's language."""
+def theme_names() -> dict[str, str]:
+    """Theme key → its name in the reader's language (Dutch where no English name is given)."""
+    english = get_language() == "en"
+    return {t.key: t.name_en if english and t.name_en else t.name_nl for t in Theme.objects.all()}
+
+
+def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation], themes: dict[str, str]) -> str:
+    """A reason in the reader's language; `themes` names the theme keys (theme_names())."""
     if reason.kind == "joint_projects":
         partner = records.get(reason.with_org)
         return ngettext(
@@ -174,9 +187,10 @@ def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation]) -
     if reason.kind == "similar_text":
         return gettext("worked on similar subjects (%(words)s)") % {"words": reason.detail}
     if reason.kind in ("programme", "theme"):
+        part = themes.get(reason.detail, reason.detail) if reason.kind == "theme" else reason.detail
         return ngettext("%(n)s project in %(part)s", "%(n)s projects in %(part)s", reason.count) % {
             "n": reason.count,
-            "part": reason.detail,
+            "part": part,
         }
     return ngettext("%(kind)s, %(n)s EU project", "%(kind)s, %(n)s EU projects", reason.count) % {
         "kind": ACTIVITY_NAMES.get(reason.detail, ACTIVITY_NAMES["OTH"]),

@@ -6,10 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from trechter.agenda.models import Theme
 from trechter.partners import consortia, queries
 from trechter.partners.forms import ConsortiumForm, PartnerSearchForm
 
@@ -22,8 +20,7 @@ def find(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         result = queries.search(_request(data))
-    theme_names = {t.key: t.name_en if get_language() == "en" and t.name_en else t.name_nl for t in Theme.objects.all()}
-    context = {"form": form, "result": result, "status": queries.status(), "theme_names": theme_names}
+    context = {"form": form, "result": result, "status": queries.status()}
     return render(request, "partners/find.html", context)
 
 
