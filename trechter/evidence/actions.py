@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
@@ -13,7 +14,6 @@ from django.utils import timezone
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Theme
 from trechter.analytics import names, themes
-from trechter.evidence import loading, reading, records
 from trechter.evidence.models import (
     CordisOrganisation,
     ImportedFile,
@@ -23,6 +23,9 @@ from trechter.evidence.models import (
     ProjectTheme,
 )
 from trechter.versions import stamps
+
+if TYPE_CHECKING:  # pyarrow and polars load only when an import runs, not at web start-up
+    from trechter.evidence import loading, reading, records
 
 Progress = Callable[[str, int, int], None]
 MAX_REJECTIONS_KEPT = 1_000  # in the stored summary; the counts stay exact
@@ -49,6 +52,8 @@ class ImportSummary:
         return sum(source.row_count for source in self.files)
 
     def totals(self) -> dict[str, loading.Counts]:
+        from trechter.evidence import loading
+
         total: dict[str, loading.Counts] = {}
         for batch in self.batches:
             for table, counts in batch.counts.items():
@@ -88,6 +93,8 @@ def import_cordis(
     (unless `force`) and never leaves part of a batch. Rows that exist are updated in place,
     never duplicated. Records an ImportRun with the summary.
     """
+    from trechter.evidence import loading, reading, records
+
     run = ImportRun.objects.create(status="failed", files=[str(path) for path in paths], started_by=started_by)
     try:
         sources = _read_all(paths, progress)
@@ -108,6 +115,8 @@ def import_cordis(
 
 
 def _read_all(paths: list[Path], progress: Progress) -> list[reading.SourceFile]:
+    from trechter.evidence import reading
+
     sources = []
     for done, path in enumerate(paths):
         progress(f"read {path.name}", done, len(paths))
@@ -117,6 +126,8 @@ def _read_all(paths: list[Path], progress: Progress) -> list[reading.SourceFile]
 
 
 def _write(batch: records.Batch, force: bool) -> BatchResult:
+    from trechter.evidence import loading
+
     hashes = {source.sha256 for source in batch.files}
     if not force and ImportedFile.objects.filter(sha256__in=hashes).count() == len(hashes):
         return BatchResult(label=batch.label, status="skipped", rejected=len(batch.rejections))
