@@ -54,6 +54,7 @@ def evidence(site: str) -> str:
     evidence_actions.resolve_hashed_ids()
     evidence_actions.link_organisations()
     evidence_actions.classify_projects()
+    evidence_actions.embed_projects()
     return site
 
 

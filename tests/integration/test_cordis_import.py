@@ -21,8 +21,16 @@ from django.db import DatabaseError, connection
 from django.utils import translation
 from openpyxl import Workbook
 
+from trechter.analytics import embeddings
 from trechter.evidence import actions, reading
-from trechter.evidence.models import CordisOrganisation, ImportedFile, ImportRun, Participation, Project
+from trechter.evidence.models import (
+    CordisOrganisation,
+    ImportedFile,
+    ImportRun,
+    Participation,
+    Project,
+    ProjectEmbedding,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -330,6 +338,9 @@ def test_command_prints_the_summary_and_runs_the_analysis() -> None:
     assert "rejected rows: " in text
     assert "agenda organisations: " in text and "projects per theme: " in text
     assert "partner recommendation: weights learnt on " in text
+    with_text = sum(1 for p in Project.objects.values(*Project.TEXT_FIELDS) if Project.text_of(p).strip())
+    assert f"project texts embedded: {with_text} new or changed, 0 unchanged" in text
+    assert ProjectEmbedding.objects.count() == with_text > 0
     run = ImportRun.objects.get()
     assert run.status == "done" and run.started_by.startswith("cli:")
 
@@ -366,3 +377,56 @@ def test_console_script_imports_and_refuses_with_an_exit_code(tmp_path: Path) ->
     assert done.returncode == 0, done.stderr
     assert "rows read:" in done.stdout and "agenda organisations" not in done.stdout
     assert refused.returncode != 0 and "No such file" in refused.stderr
+
+
+def test_embeddings_follow_the_project_texts() -> None:
+    actions.import_cordis(paths=FLAT)
+    first = actions.embed_projects()
+    with_text = Project.objects.filter(embedding__isnull=False).order_by("key")
+    changed, emptied = with_text[0], with_text[1]
+    before = {e.project_id: bytes(e.vector) for e in ProjectEmbedding.objects.all()}
+
+    Project.objects.filter(pk=changed.pk).update(
+        **{**dict.fromkeys(Project.TEXT_FIELDS, ""), "title": "Zonnepanelen op daken"}
+    )
+    Project.objects.filter(pk=emptied.pk).update(**dict.fromkeys(Project.TEXT_FIELDS, ""))
+    second = actions.embed_projects()
+
+    assert first.encoded == len(before) > 2 and first.kept == 0
+    assert (second.encoded, second.kept, second.removed) == (1, len(before) - 2, 1)
+    after = {e.project_id: bytes(e.vector) for e in ProjectEmbedding.objects.all()}
+    assert emptied.pk not in after
+    assert after[changed.pk] != before[changed.pk]
+    assert {k: v for k, v in after.items() if k != changed.pk} == {
+        k: v for k, v in before.items() if k not in (changed.pk, emptied.pk)
+    }
+    stored = ProjectEmbedding.objects.get(pk=changed.pk)
+    assert stored.fingerprint == embeddings.fingerprint("Zonnepanelen op daken")
+    assert float(embeddings.from_bytes(stored.vector) @ embeddings.encode(["Solar panels on roofs"])[0]) > 0.5
+    assert actions.embed_projects().encoded == 0
+
+
+def test_a_stopped_embedding_run_keeps_finished_chunks_and_the_next_run_goes_on(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    actions.import_cordis(paths=FLAT)
+    monkeypatch.setattr(actions, "EMBED_CHUNK", 10)
+    calls = 0
+    real = embeddings.encode
+
+    def failing(texts: list[str], **kw: object) -> object:
+        nonlocal calls
+        calls += 1
+        if calls == 3:
+            raise KeyboardInterrupt
+        return real(texts)
+
+    monkeypatch.setattr(embeddings, "encode", failing)
+    with pytest.raises(KeyboardInterrupt):
+        actions.embed_projects()
+    assert ProjectEmbedding.objects.count() == 20
+
+    monkeypatch.setattr(embeddings, "encode", real)
+    resumed = actions.embed_projects()
+    assert resumed.kept == 20 and resumed.encoded > 0
+    assert ProjectEmbedding.objects.count() == resumed.kept + resumed.encoded

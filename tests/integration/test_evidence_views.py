@@ -36,6 +36,7 @@ def evidence() -> None:
     actions.resolve_hashed_ids()
     actions.link_organisations()
     actions.classify_projects()
+    actions.embed_projects()
 
 
 def signed_in(role: str | None) -> Client:
@@ -359,7 +360,7 @@ EVIDENCE_MODELS = [m for m in apps.get_models() if m._meta.app_label == "evidenc
 def test_admin_shows_every_evidence_model_and_keeps_the_cordis_copy_read_only(
     admin_client: Client, evidence: None, lang: str
 ) -> None:
-    assert len(EVIDENCE_MODELS) == 7
+    assert len(EVIDENCE_MODELS) == 8
     for model in EVIDENCE_MODELS:
         base = f"/{lang}/admin/evidence/{model._meta.model_name}/"
         assert admin_client.get(base).status_code == 200, base

@@ -35,6 +35,7 @@ def trained() -> RecommenderWeights:
     evidence.resolve_hashed_ids()
     evidence.link_organisations()
     evidence.classify_projects()
+    evidence.embed_projects()
     return actions.train_recommender()
 
 
@@ -80,6 +81,20 @@ def test_free_dutch_text_with_roles_gets_only_those_kinds(client: Client, traine
     sides = set(CordisOrganisation.objects.filter(org_id__in=found).values_list("side", flat=True))
     assert kinds == {"PRC"} and sides == {"NL"}
     assert "voorgestelde partners" in page
+
+
+def test_dutch_text_finds_partners_by_the_meaning_of_their_english_projects(
+    client: Client, trained: RecommenderWeights
+) -> None:
+    # Every project text of the fixture is English; the query shares no word with them.
+    text = "hergebruik+van+kunststofafval+uit+huishoudelijke+apparaten"
+    page = client.get(f"/en/partners/?text={text}&side=both&roles=company").content.decode()
+
+    assert suggested(page)
+    closest = re.findall(r"close in meaning to its project “([^”]+)”", page)
+    assert closest, "a reason names the organisation's project closest in meaning"
+    words = " ".join(closest).lower()
+    assert any(word in words for word in ("recycl", "plastic", "polymer", "circular")), closest
 
 
 def test_both_sides_can_be_asked_for(client: Client, trained: RecommenderWeights) -> None:

@@ -5,12 +5,13 @@ answers are known by hand, the learnt combiner and reasons on a real CORDIS fixt
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from trechter.analytics import evaluation, recommend
+from trechter.analytics import embeddings, evaluation, recommend
 from trechter.analytics.recommend import FEATURES, Member, Project, Query, Reason, Weights
 
 FIXTURE = Path(__file__).resolve().parent.parent / "data" / "recommend"
@@ -129,6 +130,109 @@ def test_code_tokens_drop_years_so_calls_of_different_years_match() -> None:
 
 def test_trl_range_adds_the_funding_schemes_of_its_bands() -> None:
     assert recommend._trl_codes((2, 5)) == ("ERC", "IA", "MSCA", "RIA")
+
+
+def meaning_model() -> recommend.Model:
+    """Flemish b1 did English projects on solar energy, b2 on cancer, b3 on nothing with a text;
+    the German x on other subjects; the Dutch q worked with all of them."""
+    texts = {
+        "S1": "Thin-film photovoltaic modules for building roofs",
+        "S2": "Solar cells integrated in facades",
+        "C1": "Immunotherapy against breast cancer from patient data",
+        "C2": "Screening for cancer by imaging data",
+        "N1": "",
+        **{f"X{i}": f"Other subject number {i}: {word}" for i, word in enumerate(("ships", "wheat", "law", "music"))},
+    }
+    rows = {"S1": "b1", "S2": "b1", "C1": "b2", "C2": "b2", "N1": "b3", "X0": "x", "X1": "x", "X2": "x", "X3": "x"}
+    projects = [Project(key=k, year=2015, text=t) for k, t in texts.items()]
+    members = [
+        m
+        for k, b in rows.items()
+        for m in (Member(k, b, "DE" if b == "x" else "VL", "REC"), Member(k, "q", "NL", "PRC"))
+    ]
+    vectors = embeddings.encode(list(texts.values()))
+    only_meaning = tuple(1.0 if name == "meaning" else 0.0 for name in FEATURES)
+    return recommend.build(
+        projects,
+        members,
+        weights=Weights(FEATURES, warm=only_meaning, cold=only_meaning),
+        vectors={k: vectors[i] for i, k in enumerate(texts) if texts[k]},
+    )
+
+
+def dutch_query(text: str, sides: tuple[str, ...] = ("VL",), partners: tuple[str, ...] = ()) -> Query:
+    vector = embeddings.encode([text])[0]
+    return Query(text=text, sides=sides, partners=partners, embedding=embeddings.to_bytes(vector))
+
+
+def test_a_dutch_text_finds_partners_by_the_meaning_of_their_english_projects() -> None:
+    model = meaning_model()
+    query = dutch_query("zonnepanelen op daken van gebouwen")
+
+    meaning = feature(recommend.candidates(model, query), model, "meaning")
+    found = recommend.recommend(model, query, limit=3)
+
+    assert meaning["b1"] > meaning["b2"] + 0.1
+    # b3 has no project with a text: it gets the mean of the others, neither bonus nor penalty.
+    assert meaning["b3"] == pytest.approx((meaning["b1"] + meaning["b2"]) / 2)
+    assert feature(recommend.candidates(model, query), model, "words") == {"b1": 0.0, "b2": 0.0, "b3": 0.0}
+    assert found[0].org_id == "b1"
+    closest = [r for r in found[0].reasons if r.kind == "similar_project"]
+    assert closest and closest[0].detail in ("S1", "S2")
+    assert not [r for r in found[1].reasons if r.kind == "similar_project"]  # cancer is not close
+
+
+def test_a_text_in_another_language_skips_the_english_words_and_uses_the_foreign_weights() -> None:
+    model = meaning_model()
+    by_words = tuple(1.0 if name == "words" else 0.0 for name in FEATURES)
+    by_meaning = tuple(1.0 if name == "meaning" else 0.0 for name in FEATURES)
+    model = recommend.with_weights(model, Weights(FEATURES, warm=by_words, cold=by_words, foreign=by_meaning))
+    # "data" is Dutch too and in the English vocabulary; read as Dutch, it is no shared word.
+    english = replace(dutch_query("zonnepanelen op daken, met data van de installateur"), language="en")
+    dutch = replace(english, language="nl")
+
+    assert feature(recommend.candidates(model, english), model, "words")["b2"] > 0
+    assert feature(recommend.candidates(model, dutch), model, "words") == {"b1": 0.0, "b2": 0.0, "b3": 0.0}
+    assert recommend.recommend(model, english, limit=1)[0].org_id == "b2"  # cold weights: words
+    assert recommend.recommend(model, dutch, limit=1)[0].org_id == "b1"  # foreign weights: meaning
+    assert not [r for r in recommend.recommend(model, dutch, limit=3)[0].reasons if r.kind == "similar_text"]
+
+
+def test_foreign_weights_are_learnt_from_queries_with_an_embedding(fixture_data: evaluation.Dataset) -> None:
+    model = evaluation.build_model(fixture_data.between(None, 2014))
+    asked = evaluation.cases(fixture_data.between(2015, 2015), model)  # the fixture's year with texts
+    examples = [(c.query, c.relevant) for c in asked]
+    assert sum(1 for c in asked if c.query.embedding) >= 10
+
+    weights = recommend.fit_weights(model, examples)
+
+    assert len(weights.foreign) == len(FEATURES)
+    foreign = dict(zip(FEATURES, weights.foreign, strict=True))
+    assert foreign["words"] == foreign["codes"] == foreign["programme"] == 0.0  # never seen by them
+    assert foreign["meaning"] != 0.0 or foreign["meaning_best"] != 0.0
+    assert "foreign" in weights.as_dict()
+
+
+def test_without_an_embedding_the_meaning_features_are_zero() -> None:
+    model = meaning_model()
+
+    found = recommend.candidates(model, Query(text="zonnepanelen", sides=("VL",)))
+
+    assert feature(found, model, "meaning") == {"b1": 0.0, "b2": 0.0, "b3": 0.0}
+
+
+def test_a_model_without_vectors_ignores_the_query_embedding() -> None:
+    model = tiny_model()
+
+    found = recommend.candidates(model, dutch_query("zonnepanelen", sides=("BE",), partners=("q",)))
+
+    assert len(found.index) == 4
+    assert not recommend.features_of(found, "meaning").any()
+
+
+def test_an_embedding_of_another_size_is_refused() -> None:
+    with pytest.raises(ValueError, match="dimensions"):
+        recommend.candidates(meaning_model(), Query(sides=("VL",), embedding=b"\x00\x00" * 10))
 
 
 @pytest.fixture(scope="module")

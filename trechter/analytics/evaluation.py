@@ -23,14 +23,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
 
-from trechter.analytics import recommend, themes
+from trechter.analytics import embeddings, recommend, themes
 from trechter.analytics.recommend import Candidates, Member, Model, Project, Query
 
 SIDES = ("NL", "BE")
@@ -48,10 +48,12 @@ Progress = Callable[[Iterable[T], str], Iterable[T]]
 
 @dataclass(frozen=True)
 class Dataset:
-    """Projects by key and their participations (side = CORDIS country code)."""
+    """Projects by key, their participations (side = CORDIS country code) and the embeddings
+    of their texts by project key (analytics.embeddings; may be empty)."""
 
     projects: dict[str, Project]
     members: list[Member]
+    vectors: dict[str, NDArray[np.float32]] = field(default_factory=dict)
 
     def between(self, first: int | None, last: int | None) -> Dataset:
         """The projects whose year is in [first, last] (None: open end) and their members;
@@ -60,13 +62,19 @@ class Dataset:
             return self
         low, high = first if first is not None else -math.inf, last if last is not None else math.inf
         keys = {k for k, p in self.projects.items() if p.year is not None and low <= p.year <= high}
-        return Dataset({k: self.projects[k] for k in keys}, [m for m in self.members if m.project in keys])
+        return self._only(keys)
 
     def without(self, keys: Iterable[str]) -> Dataset:
         """The dataset without the given projects."""
         drop = set(keys)
-        projects = {k: p for k, p in self.projects.items() if k not in drop}
-        return Dataset(projects, [m for m in self.members if m.project not in drop])
+        return self._only({k for k in self.projects if k not in drop})
+
+    def _only(self, keys: set[str]) -> Dataset:
+        return Dataset(
+            {k: p for k, p in self.projects.items() if k in keys},
+            [m for m in self.members if m.project in keys],
+            {k: v for k, v in self.vectors.items() if k in keys},
+        )
 
 
 @dataclass(frozen=True)
@@ -90,10 +98,11 @@ class Scores:
     unseen_count: int
 
 
-def read_files(paths: Sequence[Path], *, classify_themes: bool = True) -> Dataset:
+def read_files(paths: Sequence[Path], *, classify_themes: bool = True, embed: bool = True) -> Dataset:
     """The projects and participations in flat CORDIS files (.csv or .csv.gz; a file whose name
     contains "participation" holds participations, any other projects). Themes come from the
-    agenda's lexicon (themes.classify) unless `classify_themes` is False."""
+    agenda's lexicon (themes.classify) unless `classify_themes` is False; the project texts
+    are embedded (analytics.embeddings, ~45 s for all public CORDIS texts) unless `embed` is False."""
     import polars as pl
 
     project_rows: list[dict[str, Any]] = []
@@ -120,7 +129,14 @@ def read_files(paths: Sequence[Path], *, classify_themes: bool = True) -> Datase
         if m.project not in projects:
             framework = m.project.split(":", 1)[0]
             projects[m.project] = Project(key=m.project, year=FRAMEWORK_YEARS.get(framework))
-    return Dataset(projects, members)
+    return Dataset(projects, members, embed_texts(projects) if embed else {})
+
+
+def embed_texts(projects: Mapping[str, Project]) -> dict[str, NDArray[np.float32]]:
+    """The embedding of every project that has a text, by key."""
+    keys = sorted(k for k, p in projects.items() if embeddings.prepare(p.text))
+    vectors = embeddings.encode([projects[k].text for k in keys])
+    return {k: vectors[i] for i, k in enumerate(keys)}
 
 
 def _project(row: Mapping[str, Any], lexicon: themes.Lexicon | None) -> Project:
@@ -155,7 +171,7 @@ def _year(value: object) -> int | None:
 
 def build_model(data: Dataset, weights: recommend.Weights | None = None) -> Model:
     """recommend.build() on a dataset."""
-    return recommend.build(data.projects.values(), data.members, weights=weights)
+    return recommend.build(data.projects.values(), data.members, weights=weights, vectors=data.vectors)
 
 
 def cases(data: Dataset, model: Model, sides: tuple[str, str] = SIDES) -> list[Case]:
@@ -183,6 +199,7 @@ def cases(data: Dataset, model: Model, sides: tuple[str, str] = SIDES) -> list[C
                 partners=partners,
                 sides=(wanted,),
                 home_side=given,
+                embedding=embeddings.to_bytes(data.vectors[key]) if key in data.vectors else b"",
             )
             is_unseen = not any(p in model.org_index for p in partners)
             found.append(Case(key, given, query, relevant, is_unseen))

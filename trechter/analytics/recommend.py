@@ -39,7 +39,10 @@ ACTIVITY_NAMES = {
     "OTH": "organisation",
 }
 GRAPH_FEATURES = ("joint", "joint_recent", "common", "adamic_adar", "resource", "walk")
-CONTENT_FEATURES = ("words", "codes", "log_words", "log_codes", "word_mass", "code_mass", "programme", "theme")
+CONTENT_FEATURES = (
+    "words", "codes", "log_words", "log_codes", "word_mass", "code_mass", "meaning", "meaning_best",
+    "programme", "theme",
+)  # fmt: skip
 PRIOR_FEATURES = ("popularity", "recent", "with_home_side", *(f"type_{t}" for t in ACTIVITY_TYPES))
 SIMILARITY_FLOOR = 0.01  # log(similarity + floor): a multiplicative similarity × popularity trade-off
 FEATURES = (*GRAPH_FEATURES, *CONTENT_FEATURES, *PRIOR_FEATURES)
@@ -101,6 +104,8 @@ class Query:
     home_side: str | None = None  # the proposer's side; None: that of the known partners
     activity_types: tuple[str, ...] = ()
     trl: tuple[int, int] | None = None
+    embedding: bytes = b""  # the text's multilingual embedding (embeddings.to_bytes); b"": none
+    language: str = "en"  # of the text; the word features (English vocabulary) are 0 for any other
 
 
 @dataclass(frozen=True)
@@ -108,7 +113,8 @@ class Reason:
     """Why an organisation is recommended; the web layer can translate it from its fields.
 
     kinds: joint_projects (count with with_org), shared_partners (count), similar_text
-    (detail: matching words), programme (count, detail: part), theme (count, detail: key),
+    (detail: matching words), similar_project (detail: key of its project closest in meaning
+    to the query, any language), programme (count, detail: part), theme (count, detail: key),
     profile (count: projects, detail: activity type, side in with_org)."""
 
     kind: str
@@ -124,6 +130,8 @@ class Reason:
             return f"{self.count} partner{'s' * (self.count != 1)} in common with the consortium"
         if self.kind == "similar_text":
             return f"worked on similar subjects ({self.detail})"
+        if self.kind == "similar_project":
+            return f"its project {self.detail} is close in meaning"
         if self.kind == "programme":
             return f"{self.count} project{'s' * (self.count != 1)} in {self.detail}"
         if self.kind == "theme":
@@ -143,17 +151,22 @@ class Recommendation:
 @dataclass(frozen=True)
 class Weights:
     """Learnt feature weights: `warm` for queries with a partner known to the model, `cold`
-    for the others. Each has one entry per name in `names` (FEATURES)."""
+    for the others, `foreign` for those others when their text is not in English (the word
+    features are then 0 and the meaning features carry the text; empty: use `cold`). Each has
+    one entry per name in `names` (FEATURES)."""
 
     names: tuple[str, ...]
     warm: tuple[float, ...]
     cold: tuple[float, ...]
+    foreign: tuple[float, ...] = ()
 
     def as_dict(self) -> dict[str, dict[str, float]]:
-        """{"warm": {feature: weight}, "cold": {...}} for printing and JSON."""
+        """{"warm": {feature: weight}, "cold": {...}, "foreign": {...}} for printing and JSON."""
+        sets = {"warm": self.warm, "cold": self.cold, "foreign": self.foreign}
         return {
-            "warm": {n: round(w, 4) for n, w in zip(self.names, self.warm, strict=True)},
-            "cold": {n: round(w, 4) for n, w in zip(self.names, self.cold, strict=True)},
+            key: {n: round(w, 4) for n, w in zip(self.names, weights, strict=True)}
+            for key, weights in sets.items()
+            if weights
         }
 
 
@@ -168,6 +181,7 @@ class _Side:
     word_mass: sp.csr_matrix  # org × word: sum of its projects' (L2-normalised) vectors
     code_mass: sp.csr_matrix
     codes: sp.csr_matrix  # org × code profile (L2-normalised)
+    meaning: NDArray[np.float32] | None  # org × embedding: mean of its projects' (unit), computed on first use
     programme: sp.csr_matrix  # org × programme part counts
     themes: sp.csr_matrix  # org × theme counts
     with_sides: NDArray[np.float64]  # org × side: projects with a member of that side
@@ -182,6 +196,7 @@ class Model:
     org_index: dict[str, int]
     org_side: list[str]
     org_type: list[str]
+    project_keys: list[str]  # columns of memberships
     project_count: NDArray[np.float64]
     memberships: sp.csr_matrix  # org × project, binary
     neighbours: sp.csr_matrix  # org × org, binary
@@ -190,12 +205,15 @@ class Model:
     inverse_log_degree: NDArray[np.float64]
     inverse_degree: NDArray[np.float64]
     word_vectoriser: Any
+    vocabulary: NDArray[np.str_]  # the word vectoriser's terms by column
     code_vectoriser: Any
     programme_index: dict[str, int]
     side_index: dict[str, int]
     recent: NDArray[np.float64]  # per project: 1 when it started in the last RECENT_YEARS
     theme_index: dict[str, int]
     sides: dict[str, _Side]
+    vectors: NDArray[np.float32]  # embeddings of the projects that have one (rows of vector_projects)
+    vector_projects: NDArray[np.int64]  # their project indices (columns of memberships), ascending
     weights: Weights | None = None
     last_year: int | None = None
     stats: dict[str, int] = field(default_factory=dict)
@@ -217,10 +235,18 @@ def _analyse_codes(document: str) -> list[str]:
     return code_tokens(document.split())
 
 
-def build(projects: Iterable[Project], members: Iterable[Member], *, weights: Weights | None = None) -> Model:
+def build(
+    projects: Iterable[Project],
+    members: Iterable[Member],
+    *,
+    weights: Weights | None = None,
+    vectors: Mapping[str, NDArray[np.float32]] | None = None,
+) -> Model:
     """The model of the given training data. Members of unknown projects are kept (a project
     without metadata still links its organisations). An organisation's side and activity type
-    are its most frequent ones (ties: alphabetical). Deterministic."""
+    are its most frequent ones (ties: alphabetical). `vectors`: unit embeddings of project
+    texts by project key (analytics.embeddings); without them the meaning features are 0.
+    Deterministic."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
     stop_words = sorted(ENGLISH_STOP_WORDS | DUTCH_FRENCH_STOP_WORDS)
@@ -272,6 +298,9 @@ def build(projects: Iterable[Project], members: Iterable[Member], *, weights: We
         "programme": memberships @ _incidence([p.programme for p in project_list], programme_index),
         "themes": memberships @ _incidence([p.themes for p in project_list], theme_index),
     }
+    vectors = vectors or {}
+    vector_projects = np.array([i for i, p in enumerate(project_list) if p.key in vectors], dtype=np.int64)
+    vector_rows = [vectors[project_list[i].key] for i in vector_projects]
     side_index = {k: i for i, k in enumerate(sorted(set(org_side)))}
     project_sides: list[set[str]] = [set() for _ in project_list]
     for m in member_list:
@@ -292,6 +321,7 @@ def build(projects: Iterable[Project], members: Iterable[Member], *, weights: We
         org_index=org_index,
         org_side=org_side,
         org_type=org_type,
+        project_keys=[p.key for p in project_list],
         project_count=project_count,
         memberships=memberships,
         neighbours=neighbours,
@@ -300,12 +330,15 @@ def build(projects: Iterable[Project], members: Iterable[Member], *, weights: We
         inverse_log_degree=np.where(degree > 1, 1.0 / np.log(np.maximum(degree, 2)), 0.0),
         inverse_degree=np.where(degree > 0, 1.0 / np.maximum(degree, 1), 0.0),
         word_vectoriser=words,
+        vocabulary=words.get_feature_names_out(),
         code_vectoriser=codes,
         programme_index=programme_index,
         side_index=side_index,
         recent=recent,
         theme_index=theme_index,
         sides=sides,
+        vectors=np.vstack(vector_rows).astype(np.float32) if vector_rows else np.zeros((0, 0), dtype=np.float32),
+        vector_projects=vector_projects,
         weights=weights,
         last_year=last_year,
         stats={"organisations": len(org_ids), "projects": len(project_list), "memberships": len(pairs)},
@@ -338,6 +371,7 @@ def _side(
         word_mass=profiles["word_mass"][index].tocsr(),
         code_mass=profiles["code_mass"][index].tocsr(),
         codes=profiles["codes"][index].tocsr(),
+        meaning=None,
         programme=sp.csr_matrix(profiles["programme"])[index].tocsr(),
         themes=sp.csr_matrix(profiles["themes"])[index].tocsr(),
         with_sides=np.asarray(sp.csr_matrix(profiles["with_sides"])[index].todense()),
@@ -397,6 +431,7 @@ class Candidates:
     index: NDArray[np.int64]  # organisation indices into Model.org_ids
     features: NDArray[np.float64]  # len(index) × len(FEATURES)
     is_cold: bool  # no partner on board is known to the model
+    is_foreign: bool = False  # the query's text is not in English
 
 
 def candidates(model: Model, query: Query) -> Candidates:
@@ -413,7 +448,12 @@ def candidates(model: Model, query: Query) -> Candidates:
         indices.append(side.index)
         blocks.append(_side_features(model, side, context))
     if not indices:
-        return Candidates(np.zeros(0, dtype=np.int64), np.zeros((0, len(FEATURES))), is_cold=len(known) == 0)
+        return Candidates(
+            np.zeros(0, dtype=np.int64),
+            np.zeros((0, len(FEATURES))),
+            is_cold=len(known) == 0,
+            is_foreign=query.language != "en",
+        )
     index = np.concatenate(indices)
     features = np.vstack(blocks)
     keep = ~np.isin(index, known)
@@ -421,7 +461,9 @@ def candidates(model: Model, query: Query) -> Candidates:
         wanted = set(query.activity_types)
         keep &= np.array([model.org_type[i] in wanted for i in index], dtype=bool)
     order = np.argsort(index[keep], kind="stable")  # org ids are sorted, so index order is id order
-    return Candidates(index[keep][order], features[keep][order], is_cold=len(known) == 0)
+    return Candidates(
+        index[keep][order], features[keep][order], is_cold=len(known) == 0, is_foreign=query.language != "en"
+    )
 
 
 @dataclass(frozen=True)
@@ -433,6 +475,7 @@ class _Context:
     walk: NDArray[np.float64]  # personalised PageRank from the known partners, × organisation count
     words: sp.csr_matrix  # 1 × vocabulary
     codes: sp.csr_matrix
+    meaning: NDArray[np.float32] | None  # the query's embedding, when it has one and the model has vectors
     programme: list[int]
     themes: list[int]
     home_side: int | None  # column of Model.side_index
@@ -456,8 +499,9 @@ class _Context:
             projects=project_vector,
             neighbours=neighbour_vector,
             walk=walk,
-            words=model.word_vectoriser.transform([query.text]),
+            words=_query_words(model, query),
             codes=model.code_vectoriser.transform([" ".join(codes)]),
+            meaning=_query_vector(model, query),
             programme=sorted({model.programme_index[p] for p in query.programme if p in model.programme_index}),
             themes=sorted({model.theme_index[t] for t in query.themes if t in model.theme_index}),
             home_side=model.side_index.get(_home_side(model, query, known) or ""),
@@ -471,6 +515,9 @@ def _side_features(model: Model, side: _Side, context: _Context) -> NDArray[np.f
     words = np.asarray((side.words @ context.words.T).todense()).ravel()
     codes = np.asarray((side.codes @ context.codes.T).todense()).ravel()
     home = side.with_sides[:, context.home_side] if context.home_side is not None else np.zeros(n)
+    meaning, meaning_best = (
+        _meaning(model, side, context.meaning) if context.meaning is not None else (np.zeros(n), np.zeros(n))
+    )
     columns = [
         np.log1p(side.memberships @ context.projects),
         np.log1p(side.memberships @ (context.projects * model.recent)),
@@ -484,6 +531,8 @@ def _side_features(model: Model, side: _Side, context: _Context) -> NDArray[np.f
         np.log(codes + SIMILARITY_FLOOR),
         np.log1p(np.asarray((side.word_mass @ context.words.T).todense()).ravel()),
         np.log1p(np.asarray((side.code_mass @ context.codes.T).todense()).ravel()),
+        meaning,  # linear only: a learnt log term made very dissimilar score above slightly similar
+        meaning_best,
         np.log1p(_column_sum(side.programme, context.programme, n)),
         np.log1p(_column_sum(side.themes, context.themes, n)),
         side.priors[:, 0],
@@ -492,6 +541,56 @@ def _side_features(model: Model, side: _Side, context: _Context) -> NDArray[np.f
         side.priors[:, 2:],
     ]
     return np.column_stack(columns)
+
+
+def _query_words(model: Model, query: Query) -> sp.csr_matrix:
+    """The TF-IDF vector of the query text; zeros for a text in another language than English
+    (its words would match the English vocabulary by accident: Dutch "data", "door", "model")."""
+    if query.language != "en" or not query.text:
+        return sp.csr_matrix((1, len(model.vocabulary)))
+    return sp.csr_matrix(model.word_vectoriser.transform([query.text]))
+
+
+def _query_vector(model: Model, query: Query) -> NDArray[np.float32] | None:
+    """The query's embedding as a unit vector, None when it has none or the model no vectors."""
+    if not query.embedding or not len(model.vector_projects):
+        return None
+    vector = np.frombuffer(query.embedding, dtype="<f2").astype(np.float32)
+    if vector.shape != (model.vectors.shape[1],):
+        raise ValueError(f"query embedding has {vector.size} dimensions, the model {model.vectors.shape[1]}")
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else None
+
+
+def _meaning(model: Model, side: _Side, query: NDArray[np.float32]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per organisation of the side: the cosine of the query and its meaning profile, and the
+    best cosine of the query and any one of its projects (both at least 0). An organisation
+    without any project text gets the mean of the others: a missing profile says nothing, and
+    scoring it as dissimilar (0) let the weights learnt on text-poor years favour text-less
+    organisations over every organisation with a text."""
+    profiles = _meaning_profiles(model, side)
+    similarity = np.maximum(profiles @ query, 0.0).astype(np.float64)
+    per_project = np.maximum(model.vectors @ query, 0.0).astype(np.float64) + 1e-9  # + ε: 0 stays stored
+    columns = side.memberships[:, model.vector_projects]
+    best = np.asarray(columns.multiply(per_project[np.newaxis, :]).tocsr().max(axis=1).todense()).ravel()
+    best = np.maximum(best - 1e-9, 0.0)
+    present = profiles.any(axis=1)
+    if present.any():
+        similarity[~present] = similarity[present].mean()
+        best[~present] = best[present].mean()
+    return similarity, best
+
+
+def _meaning_profiles(model: Model, side: _Side) -> NDArray[np.float32]:
+    """Per organisation of the side, the normalised mean embedding of its projects (zeros
+    without any): computed on a side's first query with a text (dense, so not for every side
+    at build time). Two threads may both compute it; they get the same result."""
+    if side.meaning is None:
+        columns = side.memberships[:, model.vector_projects]
+        profile = np.asarray(columns @ model.vectors, dtype=np.float32)
+        norms = np.linalg.norm(profile, axis=1, keepdims=True)
+        side.meaning = np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
+    return side.meaning
 
 
 def _home_side(model: Model, query: Query, known: NDArray[np.int64]) -> str | None:
@@ -532,6 +631,8 @@ def scores(model: Model, found: Candidates) -> NDArray[np.float64]:
     if model.weights is None:
         raise ValueError("the model has no weights: fit_weights() first")
     weights = model.weights.cold if found.is_cold else model.weights.warm
+    if found.is_cold and found.is_foreign and model.weights.foreign:
+        weights = model.weights.foreign
     return found.features @ np.asarray(weights, dtype=np.float64)
 
 
@@ -540,11 +641,12 @@ def recommend(model: Model, query: Query, *, limit: int = 10) -> list[Recommenda
     found = candidates(model, query)
     score = scores(model, found)
     top = top_indices(score, limit)
+    words = _query_words(model, query)
     return [
         Recommendation(
             org_id=model.org_ids[found.index[i]],
             score=round(float(score[i]), 6),
-            reasons=reasons(model, query, int(found.index[i])),
+            reasons=reasons(model, query, int(found.index[i]), words=words),
         )
         for i in top
     ]
@@ -563,10 +665,11 @@ def top_indices(score: NDArray[np.float64], limit: int) -> list[int]:
     return [int(p) for p in positions[order][:limit]]
 
 
-def reasons(model: Model, query: Query, organisation: int) -> tuple[Reason, ...]:
+def reasons(model: Model, query: Query, organisation: int, *, words: sp.csr_matrix | None = None) -> tuple[Reason, ...]:
     """Why `organisation` (an index) fits `query`: joint projects with each known partner (most
     first, at most three), shared partners, projects in the query's programme parts and
-    themes, matching words, and its profile. Only reasons with evidence are given."""
+    themes, matching words, its project closest in meaning, and its profile. Only reasons with
+    evidence are given. `words`: the query text's word vector, when the caller has it."""
     found: list[Reason] = []
     row = model.memberships[organisation]
     joint = []
@@ -583,9 +686,12 @@ def reasons(model: Model, query: Query, organisation: int) -> tuple[Reason, ...]
             found.append(Reason("shared_partners", count=shared))
     found += _key_reasons("programme", query.programme, model.programme_index, model.sides, model, organisation)
     found += _key_reasons("theme", query.themes, model.theme_index, model.sides, model, organisation)
-    words = _shared_words(model, query.text, organisation)
-    if words:
-        found.append(Reason("similar_text", detail=", ".join(words)))
+    shared_words = _shared_words(model, words if words is not None else _query_words(model, query), organisation)
+    if shared_words:
+        found.append(Reason("similar_text", detail=", ".join(shared_words)))
+    closest = _closest_project(model, query, organisation)
+    if closest:
+        found.append(Reason("similar_project", detail=closest))
     found.append(
         Reason(
             "profile",
@@ -616,18 +722,35 @@ def _key_reasons(
     return found
 
 
-def _shared_words(model: Model, text: str, organisation: int, limit: int = 3) -> list[str]:
+CLOSE_IN_MEANING = 0.35  # cosine of the query and a project above which the project is named
+
+
+def _closest_project(model: Model, query: Query, organisation: int) -> str:
+    """The key of the organisation's project closest in meaning to the query, when it is close
+    (CLOSE_IN_MEANING); "" otherwise."""
+    vector = _query_vector(model, query)
+    if vector is None:
+        return ""
+    mine = model.memberships[organisation].indices
+    rows = np.flatnonzero(np.isin(model.vector_projects, mine))
+    if not len(rows):
+        return ""
+    similarity = model.vectors[rows] @ vector
+    best = int(np.argmax(similarity))
+    if similarity[best] < CLOSE_IN_MEANING:
+        return ""
+    return model.project_keys[int(model.vector_projects[rows[best]])]
+
+
+def _shared_words(model: Model, words: sp.csr_matrix, organisation: int, limit: int = 3) -> list[str]:
     """The query words that weigh most in the organisation's word profile (at most `limit`)."""
-    if not text:
-        return []
     side = model.sides[model.org_side[organisation]]
     row = int(np.searchsorted(side.index, organisation))
-    product = model.word_vectoriser.transform([text]).multiply(side.words[row]).tocoo()
+    product = words.multiply(side.words[row]).tocoo()
     if product.nnz == 0:
         return []
-    vocabulary = model.word_vectoriser.get_feature_names_out()
     best = sorted(zip(-product.data, product.col, strict=True))[:limit]
-    return [str(vocabulary[c]) for _, c in best]
+    return [str(model.vocabulary[c]) for _, c in best]
 
 
 def fit_weights(
@@ -645,23 +768,32 @@ def fit_weights(
     current weights rank highest, so the fit concentrates on the top of the list, where
     Recall@10 is decided. The warm weights learn from queries with a known partner; the cold
     ones from every query with its partners removed (the proposer's side kept), since truly
-    cold queries are too few to learn from alone. Deterministic for a seed. `model` must not
-    have seen the examples' projects."""
+    cold queries are too few to learn from alone; the foreign ones from the cold queries that
+    have an embedding, read as a free text in another language: no word features, programme
+    or codes (what the partner finder sends for a Dutch text). Deterministic for a seed.
+    `model` must not have seen the examples' projects."""
     rng = np.random.default_rng(seed)
-    groups: dict[bool, list[_Shortlist]] = {False: [], True: []}
+    groups: dict[str, list[_Shortlist]] = {"warm": [], "cold": [], "foreign": []}
     for query, relevant in examples:
         known = np.array([model.org_index[p] for p in query.partners if p in model.org_index], dtype=np.int64)
         cold = replace(query, partners=(), home_side=_home_side(model, query, known))
-        for variant in (query, cold) if len(known) else (cold,):
+        variants = [("warm", query)] if len(known) else []
+        variants.append(("cold", cold))
+        if query.embedding:
+            variants.append(("foreign", replace(cold, language="xx", programme=(), codes=())))
+        for group, variant in variants:
             found = candidates(model, variant)
             is_relevant = np.array([model.org_ids[i] in relevant for i in found.index], dtype=bool)
             if is_relevant.any() and not is_relevant.all():
-                groups[found.is_cold].append(_Shortlist.of(found.features, is_relevant, rng))
-    if not groups[True]:
+                groups[group].append(_Shortlist.of(found.features, is_relevant, rng))
+    if not groups["cold"]:
         raise ValueError("no example has both relevant and other candidates")
-    cold_weights = _fit_rounds(groups[True], negatives, rounds, regularisation, rng)
-    warm_weights = _fit_rounds(groups[False], negatives, rounds, regularisation, rng) if groups[False] else cold_weights
-    return Weights(names=FEATURES, warm=warm_weights, cold=cold_weights)
+    cold_weights = _fit_rounds(groups["cold"], negatives, rounds, regularisation, rng)
+    warm_weights = (
+        _fit_rounds(groups["warm"], negatives, rounds, regularisation, rng) if groups["warm"] else cold_weights
+    )
+    foreign = _fit_rounds(groups["foreign"], negatives, rounds, regularisation, rng) if groups["foreign"] else ()
+    return Weights(names=FEATURES, warm=warm_weights, cold=cold_weights, foreign=foreign)
 
 
 SHORTLIST = 100  # per feature: the top candidates kept for the fit, and as many random ones

@@ -14,6 +14,7 @@ from trechter.evidence.models import (
     OrganisationLink,
     Participation,
     Project,
+    ProjectEmbedding,
     ProjectTheme,
 )
 from trechter.versions import stamps
@@ -88,3 +89,12 @@ class OrganisationLinkAdmin(admin.ModelAdmin):
             obj.decided_at = timezone.now()
         super().save_model(request, obj, form, change)
         stamps.renew()
+
+
+@admin.register(ProjectEmbedding)
+class ProjectEmbeddingAdmin(ReadOnly):
+    list_display = ["project", "fingerprint"]
+    list_select_related = ["project"]
+    search_fields = ["project__key"]
+    exclude = ["vector"]  # 512 numbers as bytes say nothing to a reader
+    show_full_result_count = False

@@ -121,6 +121,14 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.acronym or self.key
 
+    # What a project is about, in the order embeddings read it (the title first; they are cut).
+    TEXT_FIELDS = ("title", "objective", "topic_title", "brief_title", "brief_teaser", "euroscivoc")
+
+    @staticmethod
+    def text_of(row: dict[str, str]) -> str:
+        """The project's words from a row of its TEXT_FIELDS (a values() row or a dict)."""
+        return " ".join(row[f] for f in Project.TEXT_FIELDS if row.get(f))
+
     @property
     def display_title(self) -> str:
         """The title, else the results brief's or the call topic's (older rows often lack one)."""
@@ -253,3 +261,19 @@ class ProjectTheme(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project_id} → {self.theme_id}"
+
+
+class ProjectEmbedding(models.Model):
+    """A project's text as a multilingual sentence embedding (analytics.embeddings), kept while
+    the text's fingerprint matches; written after each import for new and changed projects."""
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, primary_key=True, related_name="embedding")
+    fingerprint = models.CharField(max_length=20)
+    vector = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("project embedding")
+        verbose_name_plural = _("project embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.project_id}: {self.fingerprint}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from django.db import transaction
 
 from trechter.analytics import evaluation, recommend
@@ -12,6 +14,7 @@ from trechter.partners.models import RecommenderWeights
 # learnt on those queries (the evaluation harness uses NL–BE to stay comparable across splits).
 SIDES = ("NL", "VL")
 MIN_PROJECTS = 150  # Dutch–Flemish projects in the validation year (each gives two queries)
+MIN_TEXT_PROJECTS = 100  # … of which have a text, for the year to be preferred (CORDIS 2015: 136)
 
 
 class NotEnoughData(ValueError):
@@ -39,22 +42,30 @@ def train_recommender() -> RecommenderWeights:
         names=list(weights.names),
         warm=list(weights.warm),
         cold=list(weights.cold),
+        foreign=list(weights.foreign),
     )
 
 
 def _validation_year(everything: evaluation.Dataset) -> int | None:
-    """The latest year with at least MIN_PROJECTS Dutch–Flemish projects (else the year with
-    the most), not the first year of the data: enough queries to learn from, as recent as can be."""
+    """The latest year with at least MIN_TEXT_PROJECTS Dutch–Flemish projects that have a text,
+    else the latest with MIN_PROJECTS such projects, else the year with the most; never the first
+    year of the data. The finder's queries always carry a text: learnt on a year whose projects
+    have none (CORDIS 2017–2019), the weights ignore the text features."""
     sides: dict[str, set[str]] = {}
     for member in everything.members:
         sides.setdefault(member.project, set()).add(member.side)
-    per_year: dict[int, int] = {}
+    per_year: Counter[int] = Counter()
+    with_text: Counter[int] = Counter()
     first = min((p.year for p in everything.projects.values() if p.year is not None), default=None)
     for key, present in sides.items():
         project = everything.projects.get(key)
         if project is not None and project.year is not None and project.year != first and set(SIDES) <= present:
-            per_year[project.year] = per_year.get(project.year, 0) + 1
+            per_year[project.year] += 1
+            with_text[project.year] += bool(project.text.strip())
     if not per_year:
         return None
-    enough = [year for year, count in per_year.items() if count >= MIN_PROJECTS]
-    return max(enough) if enough else max(per_year, key=lambda year: (per_year[year], year))
+    for counts, least in ((with_text, MIN_TEXT_PROJECTS), (per_year, MIN_PROJECTS)):
+        enough = [year for year, count in counts.items() if count >= least]
+        if enough:
+            return max(enough)
+    return max(per_year, key=lambda year: (per_year[year], year))

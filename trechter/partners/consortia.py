@@ -115,14 +115,16 @@ def _proposed(
 ) -> Proposed:
     members = []
     coverage: dict[str, dict[str, int]] = defaultdict(Counter)
-    for candidate in team.members:
-        reasons = []
-        if candidate.id in model.org_index:
-            reasons = [
-                queries.describe(r, records, names)
-                for r in recommend.reasons(model, query, model.org_index[candidate.id])
-            ]
-        members.append(Member(candidate, records[candidate.id], bands[candidate.id][2], reasons))
+    reasons = queries.describe_all(
+        [
+            recommend.reasons(model, query, model.org_index[c.id]) if c.id in model.org_index else ()
+            for c in team.members
+        ],
+        records,
+        names,
+    )
+    for candidate, described in zip(team.members, reasons, strict=True):
+        members.append(Member(candidate, records[candidate.id], bands[candidate.id][2], described))
         coverage[candidate.role][candidate.side] += 1
     return Proposed(team, members, {role: dict(sides) for role, sides in coverage.items()})
 

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from trechter.analytics import recommend
+from trechter.analytics import embeddings, recommend
 from trechter.analytics.evaluation import FRAMEWORK_YEARS, Dataset
-from trechter.evidence.models import CordisOrganisation, Participation, Project, ProjectTheme
-
-TEXT_FIELDS = ("title", "objective", "topic_title", "brief_title", "brief_teaser", "euroscivoc")
+from trechter.evidence.models import CordisOrganisation, Participation, Project, ProjectEmbedding, ProjectTheme
 
 
 def dataset() -> Dataset:
-    """Every stored project and participation; an organisation is its canonical record (a
-    hashed FP7 id resolved to a PIC counts as that PIC) with that record's side."""
+    """Every stored project and participation, and the stored embeddings of project texts; an
+    organisation is its canonical record (a hashed FP7 id resolved to a PIC counts as that
+    PIC) with that record's side."""
     themes: dict[int, list[str]] = defaultdict(list)
     for project_id, key in ProjectTheme.objects.values_list("project_id", "theme__key").order_by("theme__key"):
         themes[project_id].append(key)
     projects = {}
     keys: dict[int, str] = {}
-    fields = ("pk", "key", "framework", "year", "programme", "topics", "legal_basis", "funding_scheme", *TEXT_FIELDS)
+    fields = (
+        "pk", "key", "framework", "year", "programme", "topics", "legal_basis", "funding_scheme", *Project.TEXT_FIELDS,
+    )  # fmt: skip
     for row in Project.objects.values(*fields).iterator(chunk_size=5000):
         keys[row["pk"]] = row["key"]
         projects[row["key"]] = recommend.Project(
@@ -27,7 +28,7 @@ def dataset() -> Dataset:
             year=row["year"] or FRAMEWORK_YEARS.get(row["framework"]),
             programme=_parts(row["programme"]),
             codes=(*_parts(row["topics"]), *_parts(row["legal_basis"]), *_parts(row["funding_scheme"])),
-            text=" ".join(row[f] for f in TEXT_FIELDS if row[f]),
+            text=Project.text_of(row),
             themes=tuple(themes.get(row["pk"], ())),
         )
     canonical = {
@@ -43,7 +44,13 @@ def dataset() -> Dataset:
     ).iterator(chunk_size=20000):
         org_id, side, org_activity = canonical[alias.get(organisation_id, organisation_id)]
         members.add(recommend.Member(keys[project_id], org_id, side, activity or org_activity or "OTH"))
-    return Dataset(projects, sorted(members, key=lambda m: (m.project, m.organisation, m.side, m.activity_type)))
+    vectors = {
+        keys[pk]: embeddings.from_bytes(vector)
+        for pk, vector in ProjectEmbedding.objects.values_list("project_id", "vector").iterator(chunk_size=5000)
+    }
+    return Dataset(
+        projects, sorted(members, key=lambda m: (m.project, m.organisation, m.side, m.activity_type)), vectors
+    )
 
 
 def _parts(value: str) -> tuple[str, ...]:

@@ -13,6 +13,7 @@ class RecommenderWeights(models.Model):
     names = models.JSONField(_("features"))
     warm = models.JSONField(_("weights with known partners"))
     cold = models.JSONField(_("weights without known partners"))
+    foreign = models.JSONField(_("weights without known partners for a text not in English"), default=list)
 
     class Meta:
         verbose_name = _("recommender weights")

@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Proposal, Theme
-from trechter.analytics import recommend, themes
-from trechter.evidence.models import CordisOrganisation, OrganisationLink
+from trechter.analytics import embeddings, evaluation, recommend, themes
+from trechter.evidence.models import CordisOrganisation, OrganisationLink, Project
 from trechter.evidence.queries import VISIBLE_LINKS, evidence_stamp
 from trechter.partners import data
 from trechter.partners.forms import ROLE_TYPES, WANTED_SIDES
@@ -43,14 +43,14 @@ def model() -> recommend.Model | None:
     stamp = f"{evidence_stamp()}:{weights.pk}"
     with _lock:  # one build at a time; the others wait for it instead of building too
         if _model is None or _model[0] != stamp:
-            learnt = recommend.Weights(names=tuple(weights.names), warm=tuple(weights.warm), cold=tuple(weights.cold))
-            _model = (stamp, recommend.build(*_parts(), weights=learnt))
+            learnt = recommend.Weights(
+                names=tuple(weights.names),
+                warm=tuple(weights.warm),
+                cold=tuple(weights.cold),
+                foreign=tuple(weights.foreign),
+            )
+            _model = (stamp, evaluation.build_model(data.dataset(), learnt))
         return _model[1]
-
-
-def _parts() -> tuple[list[recommend.Project], list[recommend.Member]]:
-    found = data.dataset()
-    return list(found.projects.values()), found.members
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,8 @@ def query_of(
 ) -> tuple[recommend.Query, list[CordisOrganisation]]:
     """The model's query for a request, and the partners on board as CORDIS records. A proposal
     fills in what is left empty: its titles and summaries, theme, TRL range and parties. Dutch
-    text reaches the model through the agenda's bilingual theme lexicon (analytics.themes)."""
+    text reaches the model through its multilingual embedding (analytics.embeddings) and the
+    agenda's bilingual theme lexicon (analytics.themes)."""
     text, theme, trl, partners = request.text, request.theme, request.trl, list(request.partners)
     proposal = request.proposal
     if proposal is not None:
@@ -117,6 +118,8 @@ def query_of(
         home_side=None if sides or request.side == "both" else ("VL" if request.side == "NL" else "NL"),
         activity_types=tuple(t for role in request.roles for t in ROLE_TYPES[role]),
         trl=(trl[0] or 1, trl[1] or 9) if trl[0] or trl[1] else None,
+        embedding=embeddings.to_bytes(embeddings.encode([text])[0]) if embeddings.prepare(text) else b"",
+        language=embeddings.language_of(text),
     )
     return query, on_board
 
@@ -130,13 +133,11 @@ def search(request: Request, *, limit: int = 20) -> Search | None:
     # A few more than asked: records that CORDIS lists without a name cannot be contacted.
     ranked = recommend.recommend(built, query, limit=limit + UNNAMED_SPARE)
     records = {o.org_id: o for o in CordisOrganisation.objects.filter(org_id__in=_mentioned(ranked))}
+    named = [r for r in ranked if r.org_id in records and is_named(records[r.org_id])][:limit]
     names = theme_names()
-    found = [
-        Found(r, records[r.org_id], [describe(reason, records, names) for reason in r.reasons])
-        for r in ranked
-        if r.org_id in records and is_named(records[r.org_id])
-    ]
-    return Search(query=query, partners=on_board, found=found[:limit], theme_names=names)
+    described = describe_all([r.reasons for r in named], records, names)
+    found = [Found(r, records[r.org_id], words) for r, words in zip(named, described, strict=True)]
+    return Search(query=query, partners=on_board, found=found, theme_names=names)
 
 
 def is_named(record: CordisOrganisation) -> bool:
@@ -173,8 +174,23 @@ def theme_names() -> dict[str, str]:
     return {t.key: t.name_en if english and t.name_en else t.name_nl for t in Theme.objects.all()}
 
 
-def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation], themes: dict[str, str]) -> str:
-    """A reason in the reader's language; `themes` names the theme keys (theme_names())."""
+def describe_all(
+    reasons: list[tuple[recommend.Reason, ...]], records: dict[str, CordisOrganisation], themes: dict[str, str]
+) -> list[list[str]]:
+    """describe() for lists of reasons, reading the projects they name in one query."""
+    close = {reason.detail for group in reasons for reason in group if reason.kind == "similar_project"}
+    projects = {p.key: p for p in Project.objects.filter(key__in=close)} if close else {}
+    return [[describe(reason, records, themes, projects) for reason in group] for group in reasons]
+
+
+def describe(
+    reason: recommend.Reason,
+    records: dict[str, CordisOrganisation],
+    themes: dict[str, str],
+    projects: dict[str, Project] | None = None,
+) -> str:
+    """A reason in the reader's language; `themes` names the theme keys (theme_names()),
+    `projects` the projects of similar_project reasons by key."""
     if reason.kind == "joint_projects":
         partner = records.get(reason.with_org)
         return ngettext(
@@ -186,6 +202,12 @@ def describe(reason: recommend.Reason, records: dict[str, CordisOrganisation], t
         ) % {"n": reason.count}
     if reason.kind == "similar_text":
         return gettext("worked on similar subjects (%(words)s)") % {"words": reason.detail}
+    if reason.kind == "similar_project":
+        project = (projects or {}).get(reason.detail)
+        name = reason.detail
+        if project is not None:
+            name = ": ".join(part for part in (project.acronym, project.display_title) if part) or name
+        return gettext("close in meaning to its project “%(project)s”") % {"project": name}
     if reason.kind in ("programme", "theme"):
         part = themes.get(reason.detail, reason.detail) if reason.kind == "theme" else reason.detail
         return ngettext("%(n)s project in %(part)s", "%(n)s projects in %(part)s", reason.count) % {

@@ -4,6 +4,7 @@ CORDIS files only; needs no database. The protocol is in trechter/analytics/eval
 
 import json
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +39,9 @@ class Command(BaseCommand):
         parser.add_argument("--json", metavar="PATH", help="also write the table as JSON")
         parser.add_argument("--limit", type=int, metavar="N", help="score only the first N test queries")
         parser.add_argument("--no-progress", action="store_true", help="no progress bars")
+        parser.add_argument(
+            "--without-embeddings", action="store_true", help="no multilingual embeddings of the texts (~40 s faster)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths = {which: [Path(p) for p in options[which]] for which in ("train", "test")}
@@ -49,8 +53,14 @@ class Command(BaseCommand):
             return tqdm(items, desc=label, disable=options["no_progress"], file=self.stderr._out, leave=False)
 
         self.stderr.write("reading files…")
-        train = evaluation.read_files(paths["train"]).between(*options["train_years"])
-        test = evaluation.read_files(paths["test"]).between(*options["test_years"])
+        train = evaluation.read_files(paths["train"], embed=False).between(*options["train_years"])
+        test = evaluation.read_files(paths["test"], embed=False).between(*options["test_years"])
+        if not options["without_embeddings"]:
+            self.stderr.write("embedding project texts…")
+            vectors = evaluation.embed_texts({**train.projects, **test.projects})
+            train, test = (
+                replace(d, vectors={k: vectors[k] for k in d.projects if k in vectors}) for d in (train, test)
+            )
         try:
             report = evaluation.run(
                 train, test, validation_year=options["validation_year"], limit=options["limit"], progress=progress

@@ -60,9 +60,9 @@ class Command(BaseCommand):
         bar.close()
         self._report(summary, show_rejected)
         if not skip_analysis:
-            self._analyse()
+            self._analyse(no_progress=no_progress)
 
-    def _analyse(self) -> None:
+    def _analyse(self, *, no_progress: bool) -> None:
         """The steps that read the whole evidence; quick next to the import, and safe to re-run."""
         hashed = actions.resolve_hashed_ids()
         self.stdout.write(
@@ -79,6 +79,19 @@ class Command(BaseCommand):
         per_theme = actions.classify_projects()
         self.stdout.write(
             _("projects per theme: %(counts)s") % {"counts": ", ".join(f"{k} {n}" for k, n in per_theme.items())}
+        )
+        with tqdm(disable=no_progress, unit="text", file=self.stderr._out) as bar:
+
+            def progress(step: str, done: int, total: int) -> None:
+                bar.set_description(step)
+                bar.total = total
+                bar.n = done
+                bar.refresh()
+
+            embedded = actions.embed_projects(progress)
+        self.stdout.write(
+            _("project texts embedded: %(new)s new or changed, %(kept)s unchanged")
+            % {"new": embedded.encoded, "kept": embedded.kept}
         )
         # The partner finder learns from the same projects (trechter.partners; seconds on the full data).
         try:
