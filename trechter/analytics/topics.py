@@ -1,0 +1,404 @@
+"""Topics in the agenda's and the EU projects' texts, Dutch and English together, and which of
+them span several themes (the seed's "thema-overstijgende onderwerpen").
+
+Method. Every document is a unit vector in one multilingual space (analytics.embeddings), so
+a Dutch proposal and an English project on the same subject lie close. Documents are grouped
+by spherical k-means (scikit-learn KMeans on unit vectors, fixed seed; k grows with the square
+root of the corpus, so tens of agenda texts give a handful of topics and thousands of
+abstracts some dozens). A topic's words are its c-TF-IDF terms (the topic's documents joined as
+one class document, weighed against the other topics), per language: English from its English
+documents, Dutch from its Dutch ones; a topic with no Dutch document gets the Dutch terms of
+the whole corpus closest to it in meaning.
+
+Stable ids. A topic's id is a hash of its core documents (the ones nearest its centre), so the
+same input gives the same ids. Given the topics of an earlier run, k-means starts from their
+centres and each new topic takes the id of the earlier topic it matches best (Hungarian
+assignment on centre similarity, at least MATCH_SIMILARITY): adding a few documents keeps
+most ids.
+
+Cross-theme. Each document carries the agenda themes it belongs to (a proposal its theme, a
+project its classification). A topic's theme shares are the themes of its documents; its
+diversity is Rao–Stirling, Σ_{i≠j} d_ij p_i p_j, with d_ij = 1 − cosine of the centres of
+themes i and j; it is cross-theme when at least two themes each hold CROSS_SHARE of it and
+CROSS_DOCUMENTS documents.
+
+Plain data in, plain data out, no Django.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+MIN_TOPICS = 2
+MAX_TOPICS = 120
+DOCUMENTS_PER_TOPIC = 2.0  # k ≈ sqrt(n / DOCUMENTS_PER_TOPIC)
+CORE = 5  # documents nearest the centre that name a topic's id
+MATCH_SIMILARITY = 0.8  # centre cosine for a topic to keep an earlier topic's id
+CROSS_SHARE = 0.15
+CROSS_DOCUMENTS = 2
+KEYWORDS = 6
+SEED = 0
+KEYWORD_PATTERN = r"(?u)\b[^\W\d_]{3,}\b"  # words of three letters or more, no digits
+PHRASE_PATTERN = r"(?u)\b[^\W\d_]{4,}\b"
+
+
+@dataclass(frozen=True)
+class Document:
+    """One text: `key` unique and stable ("proposal:fof-3", "project:H2020:rcn123"), its
+    language ("nl", "en", …), the agenda themes it belongs to and its organisations."""
+
+    key: str
+    text: str
+    language: str = "en"
+    themes: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """What a later run needs of a topic to keep its id: the id and the topic's centre."""
+
+    id: str
+    centre: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One topic: stable id, its documents (keys, nearest the centre first), keywords per
+    language, theme shares, diversity, and whether it spans themes."""
+
+    id: str
+    documents: tuple[str, ...]
+    keywords: dict[str, tuple[str, ...]]
+    theme_shares: dict[str, float]
+    theme_documents: dict[str, int]
+    diversity: float  # Rao–Stirling
+    is_cross_theme: bool
+    centre: NDArray[np.float32] = field(repr=False, compare=False)
+
+    @property
+    def label_en(self) -> str:
+        return ", ".join(self.keywords.get("en", ())[:3])
+
+    @property
+    def label_nl(self) -> str:
+        return ", ".join(self.keywords.get("nl", ())[:3])
+
+    def anchor(self) -> Anchor:
+        return Anchor(self.id, tuple(float(x) for x in self.centre))
+
+
+@dataclass(frozen=True)
+class Discovery:
+    """The topics of one run (largest first), each document's topic, and the theme distances."""
+
+    topics: list[Topic]
+    topic_of: dict[str, str]  # document key → topic id
+    theme_distance: dict[tuple[str, str], float]
+
+    def topic_of_document(self, key: str) -> Topic:
+        """The topic of a document."""
+        wanted = self.topic_of[key]
+        return next(t for t in self.topics if t.id == wanted)
+
+    def cross_theme(self) -> list[Topic]:
+        """The cross-theme topics, most diverse first (ties: larger, then id)."""
+        found = [t for t in self.topics if t.is_cross_theme]
+        return sorted(found, key=lambda t: (-t.diversity, -len(t.documents), t.id))
+
+
+def topic_count(n: int) -> int:
+    """How many topics for n documents: about sqrt(n / DOCUMENTS_PER_TOPIC), within bounds."""
+    if n <= MIN_TOPICS:
+        return max(1, n)
+    return int(min(MAX_TOPICS, max(MIN_TOPICS, round(math.sqrt(n / DOCUMENTS_PER_TOPIC)))))
+
+
+def discover(
+    documents: Sequence[Document],
+    vectors: NDArray[np.float32],
+    *,
+    k: int | None = None,
+    previous: Sequence[Anchor] = (),
+    extra_phrases: Mapping[str, Sequence[str]] | None = None,
+    seed: int = SEED,
+) -> Discovery:
+    """Topics of the documents; `vectors` holds one unit embedding per document (row order).
+    `previous`: the anchors of an earlier run, whose ids are kept where topics match.
+    `extra_phrases`: more candidate label phrases per language (e.g. the theme lexicon)."""
+    from sklearn.cluster import KMeans
+
+    if len(documents) != len(vectors):
+        raise ValueError(f"{len(documents)} documents but {len(vectors)} vectors")
+    keys = [d.key for d in documents]
+    if len(set(keys)) != len(keys):
+        raise ValueError("document keys must be unique")
+    order = np.argsort(np.array(keys, dtype=object), kind="stable")  # input order must not matter
+    documents = [documents[i] for i in order]
+    data = _unit(np.asarray(vectors, dtype=np.float64)[order])
+    if not documents:
+        return Discovery([], {}, {})
+    count = min(k or topic_count(len(documents)), len(documents))
+    if previous:  # start from the earlier centres: the same topics come back where the data allows
+        start = _start(data, count, previous, seed)
+        fit = KMeans(n_clusters=count, init=start, n_init=1, random_state=seed, max_iter=300).fit(data)
+    else:
+        fit = KMeans(n_clusters=count, init="k-means++", n_init=4, random_state=seed, max_iter=300).fit(data)
+    labels = fit.labels_
+    centres = _unit(np.vstack([data[labels == c].mean(axis=0) for c in range(count) if (labels == c).any()]))
+    used = [c for c in range(count) if (labels == c).any()]
+    renumber = {c: i for i, c in enumerate(used)}
+    labels = np.array([renumber[c] for c in labels])
+    ids = _ids(data, labels, centres, [documents[i].key for i in range(len(documents))], previous)
+    theme_centres = _theme_centres(documents, data)
+    distance = _theme_distances(theme_centres)
+    words = _keywords(documents, labels, len(centres), centres, extra_phrases)
+    topics = []
+    for c in range(len(centres)):
+        members = np.flatnonzero(labels == c)
+        nearest = members[np.argsort(-(data[members] @ centres[c]), kind="stable")]
+        shares, counts = _theme_shares([documents[i] for i in members])
+        diversity = sum(distance.get((a, b), 0.0) * pa * pb for a, pa in shares.items() for b, pb in shares.items())
+        spanning = [t for t, share in shares.items() if share >= CROSS_SHARE and counts[t] >= CROSS_DOCUMENTS]
+        topics.append(
+            Topic(
+                id=ids[c],
+                documents=tuple(documents[i].key for i in nearest),
+                keywords=words[c],
+                theme_shares=shares,
+                theme_documents=dict(counts),
+                diversity=round(float(diversity), 6),
+                is_cross_theme=len(spanning) >= 2,
+                centre=centres[c].astype(np.float32),
+            )
+        )
+    topics.sort(key=lambda t: (-len(t.documents), t.id))
+    topic_of = {documents[i].key: ids[labels[i]] for i in range(len(documents))}
+    return Discovery(topics, topic_of, distance)
+
+
+def _unit(matrix: NDArray[np.float64]) -> NDArray[np.float64]:
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return np.divide(matrix, norms, out=np.zeros_like(matrix), where=norms > 0)
+
+
+def _start(data: NDArray[np.float64], count: int, previous: Sequence[Anchor], seed: int) -> NDArray[np.float64]:
+    """Initial centres: the earlier run's (those still nearest some document), then k-means++
+    seeding for the rest; deterministic for a seed."""
+    from sklearn.cluster import kmeans_plusplus
+
+    chosen: list[NDArray[np.float64]] = []
+    if previous:
+        old = _unit(np.array([a.centre for a in previous], dtype=np.float64))
+        if old.shape[1] == data.shape[1]:
+            nearest = np.argmax(data @ old.T, axis=1)
+            alive = sorted(set(nearest.tolist()), key=lambda i: previous[i].id)
+            chosen = [old[i] for i in alive][:count]
+    if len(chosen) < count:
+        seeds, _ = kmeans_plusplus(data, n_clusters=count, random_state=seed)
+        for centre in seeds:
+            if len(chosen) >= count:
+                break
+            if not chosen or float(np.max(np.vstack(chosen) @ centre)) < 0.999:
+                chosen.append(centre)
+    while len(chosen) < count:  # duplicates among the seeds: fill with far documents
+        far = int(np.argmin(np.max(data @ np.vstack(chosen).T, axis=1)))
+        chosen.append(data[far])
+    return np.vstack(chosen)
+
+
+def _ids(
+    data: NDArray[np.float64],
+    labels: NDArray[np.int64],
+    centres: NDArray[np.float64],
+    keys: list[str],
+    previous: Sequence[Anchor],
+) -> list[str]:
+    """An id per topic: the matched earlier id, else a hash of its CORE nearest documents."""
+    ids = []
+    for c in range(len(centres)):
+        members = np.flatnonzero(labels == c)
+        nearest = members[np.argsort(-(data[members] @ centres[c]), kind="stable")][:CORE]
+        core = "\n".join(sorted(keys[i] for i in nearest))
+        ids.append("t" + hashlib.blake2b(core.encode("utf-8"), digest_size=5).hexdigest())
+    if previous:
+        from scipy.optimize import linear_sum_assignment
+
+        old = _unit(np.array([a.centre for a in previous], dtype=np.float64))
+        if old.shape[1] == centres.shape[1]:
+            similarity = centres @ old.T
+            rows, cols = linear_sum_assignment(-similarity)
+            for r, c in zip(rows, cols, strict=True):
+                if similarity[r, c] >= MATCH_SIMILARITY:
+                    ids[r] = previous[c].id
+    seen: Counter[str] = Counter()
+    unique = []
+    for topic_id in ids:  # two topics with the same core cannot happen, but never repeat an id
+        seen[topic_id] += 1
+        unique.append(topic_id if seen[topic_id] == 1 else f"{topic_id}-{seen[topic_id]}")
+    return unique
+
+
+def _theme_shares(members: Sequence[Document]) -> tuple[dict[str, float], Counter[str]]:
+    """Each theme's share of the topic (a document of several themes splits its weight) and
+    how many documents carry it; documents without a theme do not count."""
+    weights: dict[str, float] = {}
+    counts: Counter[str] = Counter()
+    for document in members:
+        themes = sorted(set(document.themes))
+        for theme in themes:
+            weights[theme] = weights.get(theme, 0.0) + 1 / len(themes)
+            counts[theme] += 1
+    total = sum(weights.values())
+    shares = {t: round(w / total, 6) for t, w in sorted(weights.items())} if total else {}
+    return shares, counts
+
+
+def _theme_centres(documents: Sequence[Document], data: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+    rows: dict[str, list[int]] = {}
+    for i, document in enumerate(documents):
+        for theme in set(document.themes):
+            rows.setdefault(theme, []).append(i)
+    return {t: _unit(data[r].mean(axis=0, keepdims=True))[0] for t, r in sorted(rows.items())}
+
+
+def _theme_distances(centres: Mapping[str, NDArray[np.float64]]) -> dict[tuple[str, str], float]:
+    """d_ij = 1 − cosine of the theme centres, for i ≠ j (in [0, 2])."""
+    return {(a, b): round(float(1.0 - centres[a] @ centres[b]), 6) for a in centres for b in centres if a != b}
+
+
+def _keywords(
+    documents: Sequence[Document],
+    labels: NDArray[np.int64],
+    count: int,
+    centres: NDArray[np.float64],
+    extra_phrases: Mapping[str, Sequence[str]] | None,
+) -> list[dict[str, tuple[str, ...]]]:
+    """Per topic, KEYWORDS c-TF-IDF terms per language of its documents in that language; a
+    topic without Dutch documents gets the Dutch phrases nearest its centre in meaning."""
+    found: list[dict[str, tuple[str, ...]]] = [{} for _ in range(count)]
+    languages = sorted({d.language for d in documents} | {"en", "nl"})
+    for language in languages:
+        classes = [" ".join(d.text for d, c in zip(documents, labels, strict=True) if c == t and d.language == language)
+                   for t in range(count)]  # fmt: skip
+        terms = _class_terms(classes, language)
+        for t in range(count):
+            if terms[t]:
+                found[t][language] = terms[t]
+    missing = [t for t in range(count) if "nl" not in found[t]]
+    if missing:
+        phrases = _phrases([d.text for d in documents if d.language == "nl"], "nl")
+        phrases += [p for p in (extra_phrases or {}).get("nl", ()) if p not in phrases]
+        if phrases:
+            from trechter.analytics import embeddings
+
+            phrase_vectors = embeddings.encode(phrases).astype(np.float64)
+            for t in missing:
+                best = np.argsort(-(phrase_vectors @ centres[t]), kind="stable")[:3]
+                found[t]["nl"] = tuple(phrases[i] for i in best)
+    return found
+
+
+def _stop_words() -> list[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from trechter.analytics.recommend import DUTCH_FRENCH_STOP_WORDS
+
+    return sorted(ENGLISH_STOP_WORDS | DUTCH_FRENCH_STOP_WORDS | EXTRA_STOP_WORDS)
+
+
+# Words every proposal or project says, which name no subject.
+EXTRA_STOP_WORDS = frozenset((
+    "project", "projects", "research", "innovation", "new", "european", "eu", "europe", "develop", "development",
+    "based", "aims", "aim", "will", "use", "used", "using", "technology", "technologies", "approach", "nieuwe",
+    "onderzoek", "innovatie", "ontwikkeling", "ontwikkelen", "worden", "kunnen", "wordt", "tussen", "waar", "hoe",
+    "mogelijk", "gebied", "vlaanderen", "nederland", "nederlandse", "vlaamse", "samenwerking", "partners", "call",
+    "programme", "support", "action", "actions", "activities", "objective", "objectives", "field", "fields",
+    "sciences", "engineering", "technology", "natural", "social", "medical", "health", "sciences",
+))  # fmt: skip
+
+
+def _class_terms(classes: list[str], language: str) -> list[tuple[str, ...]]:
+    """The KEYWORDS best c-TF-IDF terms (1–2 words) of each class document ("" → none)."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if sum(1 for c in classes if c.strip()) == 0:
+        return [() for _ in classes]
+    vectoriser = CountVectorizer(
+        ngram_range=(1, 2), stop_words=_stop_words(), strip_accents=None, token_pattern=KEYWORD_PATTERN
+    )
+    try:
+        counts = vectoriser.fit_transform(classes).astype(np.float64)
+    except ValueError:
+        return [() for _ in classes]
+    vocabulary = vectoriser.get_feature_names_out()
+    # c-TF-IDF: term frequency within the class × log(1 + mean words per class / term frequency overall)
+    frequency = np.asarray(counts.sum(axis=0)).ravel()
+    mean_words = counts.sum() / max(1, sum(1 for c in classes if c.strip()))
+    idf = np.log1p(mean_words / np.maximum(frequency, 1))
+    lengths = np.asarray(counts.sum(axis=1)).ravel()
+    result: list[tuple[str, ...]] = []
+    for row in range(len(classes)):
+        if lengths[row] == 0:
+            result.append(())
+            continue
+        line = counts.getrow(row)
+        scores = line.data / lengths[row] * idf[line.indices]
+        ranked = line.indices[np.lexsort((line.indices, -scores))]
+        result.append(_without_parts([str(vocabulary[i]) for i in ranked[: KEYWORDS * 3]])[:KEYWORDS])
+    return result
+
+
+def _without_parts(terms: list[str]) -> tuple[str, ...]:
+    """Terms without a single word already inside a better two-word term, nor repeats."""
+    kept: list[str] = []
+    for term in terms:
+        words = term.split()
+        if any(term in k.split() or (len(words) == 2 and set(words) <= set(k.split())) for k in kept):
+            continue
+        if len(words) == 2 and any(k in words for k in kept):
+            kept = [k for k in kept if k not in words]
+        kept.append(term)
+    return tuple(kept)
+
+
+def _phrases(texts: Sequence[str], language: str, limit: int = 1500) -> list[str]:
+    """Candidate label phrases of a language: its most frequent 1–2-word terms."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    if not any(t.strip() for t in texts):
+        return []
+    vectoriser = CountVectorizer(
+        ngram_range=(1, 2), stop_words=_stop_words(), token_pattern=PHRASE_PATTERN, max_features=limit
+    )
+    try:
+        vectoriser.fit(texts)
+    except ValueError:
+        return []
+    return [str(term) for term in vectoriser.get_feature_names_out()]
+
+
+def as_anchors(topics: Sequence[Topic]) -> list[Anchor]:
+    """The anchors of a run's topics, for the next run."""
+    return [t.anchor() for t in topics]
+
+
+def topics_by_id(found: Discovery) -> dict[str, Topic]:
+    return {t.id: t for t in found.topics}
+
+
+def summary(found: Discovery) -> dict[str, Any]:
+    """Counts for printing."""
+    return {
+        "topics": len(found.topics),
+        "cross_theme": sum(1 for t in found.topics if t.is_cross_theme),
+        "documents": len(found.topic_of),
+    }
