@@ -309,7 +309,7 @@ class EmbedSummary:
 
 def embed_projects(progress: Progress = _no_progress) -> EmbedSummary:
     """Encode the text of every project that has none stored or whose text changed
-    (analytics.embeddings; ~30 s for the public CORDIS data on two cores, seconds after that).
+    (analytics.embeddings; ~40 s for the public CORDIS data on two cores, seconds after that).
     Each chunk is written in its own transaction: a stopped run keeps what it finished and
     the next run goes on from there."""
     stored = dict(ProjectEmbedding.objects.values_list("project_id", "fingerprint"))
