@@ -50,7 +50,7 @@ format: $(STAMP)
 # bench/exchange.py: exports and import checks per format; bench/pages.py: page latency under load;
 # the CORDIS evidence (they read ../shared/data/cordis): bench/cordis_import.py (whole import vs a
 # plain polars read, SQLite and PostgreSQL), bench/network.py, bench/resolution.py, bench/themes.py,
-# bench/regions.py
+# bench/regions.py, bench/recommend.py, bench/consortium.py, bench/topics.py
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(PY) bench/regions.py
 	$(PY) bench/recommend.py
 	$(PY) bench/consortium.py
+	$(PY) bench/topics.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)
