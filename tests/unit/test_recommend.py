@@ -132,12 +132,15 @@ def test_trl_range_adds_the_funding_schemes_of_its_bands() -> None:
     assert recommend._trl_codes((2, 5)) == ("ERC", "IA", "MSCA", "RIA")
 
 
+SOLAR = ("Thin-film photovoltaic modules for building roofs", "Solar cells integrated in facades")
+
+
 def meaning_model() -> recommend.Model:
     """Flemish b1 did English projects on solar energy, b2 on cancer, b3 on nothing with a text;
     the German x on other subjects; the Dutch q worked with all of them."""
     texts = {
-        "S1": "Thin-film photovoltaic modules for building roofs",
-        "S2": "Solar cells integrated in facades",
+        "S1": SOLAR[0],
+        "S2": SOLAR[1],
         "C1": "Immunotherapy against breast cancer from patient data",
         "C2": "Screening for cancer by imaging data",
         "N1": "",
@@ -175,6 +178,11 @@ def test_a_dutch_text_finds_partners_by_the_meaning_of_their_english_projects() 
     assert meaning["b1"] > meaning["b2"] + 0.1
     # b3 has no project with a text: it gets the mean of the others, neither bonus nor penalty.
     assert meaning["b3"] == pytest.approx((meaning["b1"] + meaning["b2"]) / 2)
+    best = feature(recommend.candidates(model, query), model, "meaning_best")
+    vectors = {k: embeddings.encode([t])[0] for k, t in (("S1", SOLAR[0]), ("S2", SOLAR[1]))}
+    expected = max(float(v @ embeddings.encode([query.text])[0]) for v in vectors.values())
+    assert best["b1"] == pytest.approx(expected, abs=2e-3)  # its closest project, not the mean
+    assert best["b3"] == pytest.approx((best["b1"] + best["b2"]) / 2)
     assert feature(recommend.candidates(model, query), model, "words") == {"b1": 0.0, "b2": 0.0, "b3": 0.0}
     assert found[0].org_id == "b1"
     closest = [r for r in found[0].reasons if r.kind == "similar_project"]

@@ -181,11 +181,20 @@ class _Side:
     word_mass: sp.csr_matrix  # org × word: sum of its projects' (L2-normalised) vectors
     code_mass: sp.csr_matrix
     codes: sp.csr_matrix  # org × code profile (L2-normalised)
-    meaning: NDArray[np.float32] | None  # org × embedding: mean of its projects' (unit), computed on first use
+    meaning: _Meaning | None  # computed on the side's first query with an embedding
     programme: sp.csr_matrix  # org × programme part counts
     themes: sp.csr_matrix  # org × theme counts
     with_sides: NDArray[np.float64]  # org × side: projects with a member of that side
     priors: NDArray[np.float64]  # org × (popularity, recent, type one-hots)
+
+
+@dataclass(frozen=True)
+class _Meaning:
+    """A side's organisations in the embedding space (dense, so made only for sides queried)."""
+
+    projects: sp.csr_matrix  # org × the model's projects with an embedding (binary)
+    profiles: NDArray[np.float32]  # org × embedding: normalised mean of its projects' (zeros: none)
+    present: NDArray[np.bool_]  # org has at least one project with an embedding
 
 
 @dataclass
@@ -568,28 +577,29 @@ def _meaning(model: Model, side: _Side, query: NDArray[np.float32]) -> tuple[NDA
     without any project text gets the mean of the others: a missing profile says nothing, and
     scoring it as dissimilar (0) let the weights learnt on text-poor years favour text-less
     organisations over every organisation with a text."""
-    profiles = _meaning_profiles(model, side)
-    similarity = np.maximum(profiles @ query, 0.0).astype(np.float64)
-    per_project = np.maximum(model.vectors @ query, 0.0).astype(np.float64) + 1e-9  # + ε: 0 stays stored
-    columns = side.memberships[:, model.vector_projects]
-    best = np.asarray(columns.multiply(per_project[np.newaxis, :]).tocsr().max(axis=1).todense()).ravel()
-    best = np.maximum(best - 1e-9, 0.0)
-    present = profiles.any(axis=1)
-    if present.any():
-        similarity[~present] = similarity[present].mean()
-        best[~present] = best[present].mean()
+    meaning = _meaning_of(model, side)
+    similarity = np.maximum(meaning.profiles @ query, 0.0).astype(np.float64)
+    per_project = np.maximum(model.vectors @ query, 0.0).astype(np.float64)
+    # Every value is ≥ 0, so a row's sparse maximum (implicit zeros included) is its best project.
+    best = np.asarray(meaning.projects.multiply(per_project[np.newaxis, :]).tocsr().max(axis=1).todense()).ravel()
+    if meaning.present.any():
+        similarity[~meaning.present] = similarity[meaning.present].mean()
+        best[~meaning.present] = best[meaning.present].mean()
     return similarity, best
 
 
-def _meaning_profiles(model: Model, side: _Side) -> NDArray[np.float32]:
-    """Per organisation of the side, the normalised mean embedding of its projects (zeros
-    without any): computed on a side's first query with a text (dense, so not for every side
-    at build time). Two threads may both compute it; they get the same result."""
+def _meaning_of(model: Model, side: _Side) -> _Meaning:
+    """The side's _Meaning, made on its first query with an embedding. Two threads may both
+    make it; they get the same result."""
     if side.meaning is None:
-        columns = side.memberships[:, model.vector_projects]
-        profile = np.asarray(columns @ model.vectors, dtype=np.float32)
+        projects = side.memberships[:, model.vector_projects].tocsr()
+        profile = np.asarray(projects @ model.vectors, dtype=np.float32)
         norms = np.linalg.norm(profile, axis=1, keepdims=True)
-        side.meaning = np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0)
+        side.meaning = _Meaning(
+            projects=projects,
+            profiles=np.divide(profile, norms, out=np.zeros_like(profile), where=norms > 0),
+            present=norms.ravel() > 0,
+        )
     return side.meaning
 
 
