@@ -338,7 +338,9 @@ def test_command_prints_the_summary_and_runs_the_analysis() -> None:
     assert "rejected rows: " in text
     assert "agenda organisations: " in text and "projects per theme: " in text
     assert "partner recommendation: weights learnt on " in text
-    with_text = sum(1 for p in Project.objects.values(*Project.TEXT_FIELDS) if Project.text_of(p).strip())
+    with_text = sum(
+        1 for p in Project.objects.values(*embeddings.PROJECT_TEXT_FIELDS) if embeddings.project_text(p).strip()
+    )
     assert f"project texts embedded: {with_text} new or changed, 0 unchanged" in text
     assert ProjectEmbedding.objects.count() == with_text > 0
     run = ImportRun.objects.get()
@@ -387,9 +389,9 @@ def test_embeddings_follow_the_project_texts() -> None:
     before = {e.project_id: bytes(e.vector) for e in ProjectEmbedding.objects.all()}
 
     Project.objects.filter(pk=changed.pk).update(
-        **{**dict.fromkeys(Project.TEXT_FIELDS, ""), "title": "Zonnepanelen op daken"}
+        **{**dict.fromkeys(embeddings.PROJECT_TEXT_FIELDS, ""), "title": "Zonnepanelen op daken"}
     )
-    Project.objects.filter(pk=emptied.pk).update(**dict.fromkeys(Project.TEXT_FIELDS, ""))
+    Project.objects.filter(pk=emptied.pk).update(**dict.fromkeys(embeddings.PROJECT_TEXT_FIELDS, ""))
     second = actions.embed_projects()
 
     assert first.encoded == len(before) > 2 and first.kept == 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -25,6 +25,9 @@ BATCH = 32
 THREADS = 2
 STORED_TYPE = np.float16
 
+# What a CORDIS project is about, in the order it is embedded (the title first: texts are cut),
+# by their column names in the flat files and their field names in evidence.Project.
+PROJECT_TEXT_FIELDS = ("title", "objective", "topic_title", "brief_title", "brief_teaser", "euroscivoc")
 LANGUAGES = ("nl", "en", "fr", "de")  # what language_of() chooses from (unrestricted, short Dutch reads as Afrikaans)
 LANGUAGE_CONFIDENCE = 0.9  # below it a text counts as English, the language of the EU project texts
 
@@ -51,6 +54,11 @@ def prepare(text: str) -> str:
         return text
     cut = text[:MAX_CHARACTERS]
     return cut[: cut.rfind(" ")] if " " in cut else cut
+
+
+def project_text(row: Mapping[str, Any]) -> str:
+    """A project's words from a row with its PROJECT_TEXT_FIELDS (a file row or a values() row)."""
+    return " ".join(str(row[f]) for f in PROJECT_TEXT_FIELDS if row.get(f))
 
 
 def fingerprint(text: str) -> str:

@@ -38,7 +38,6 @@ CUTOFF = 10
 # FP7 project rows often have neither start nor call year; FP7 calls ran 2007–2013 and the
 # median call year of the dated ones is 2010, so any split after 2013 keeps them in training.
 FRAMEWORK_YEARS = {"FP7": 2010}
-TEXT_COLUMNS = ("title", "objective", "topic_title", "brief_title", "brief_teaser", "euroscivoc")
 OURS = "ours (hybrid, learnt)"
 METRICS = ("recall@10", "mrr", "ndcg@10")
 
@@ -156,7 +155,7 @@ def _project(row: Mapping[str, Any], lexicon: themes.Lexicon | None) -> Project:
         year=year,
         programme=parts("programme"),
         codes=(*parts("topics"), *parts("legal_basis"), *parts("funding_scheme")),
-        text=" ".join(str(row[c]) for c in TEXT_COLUMNS if row.get(c)),
+        text=embeddings.project_text(row),
         themes=keys,
     )
 

@@ -316,8 +316,8 @@ def embed_projects(progress: Progress = _no_progress) -> EmbedSummary:
     wanted: list[tuple[int, str, str]] = []
     empty: list[int] = []
     kept = 0
-    for row in Project.objects.values("pk", *Project.TEXT_FIELDS).iterator(chunk_size=5000):
-        text = Project.text_of(row)
+    for row in Project.objects.values("pk", *embeddings.PROJECT_TEXT_FIELDS).iterator(chunk_size=5000):
+        text = embeddings.project_text(row)
         if not embeddings.prepare(text):
             if row["pk"] in stored:
                 empty.append(row["pk"])

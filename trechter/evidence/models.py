@@ -121,14 +121,6 @@ class Project(models.Model):
     def __str__(self) -> str:
         return self.acronym or self.key
 
-    # What a project is about, in the order embeddings read it (the title first; they are cut).
-    TEXT_FIELDS = ("title", "objective", "topic_title", "brief_title", "brief_teaser", "euroscivoc")
-
-    @staticmethod
-    def text_of(row: dict[str, str]) -> str:
-        """The project's words from a row of its TEXT_FIELDS (a values() row or a dict)."""
-        return " ".join(row[f] for f in Project.TEXT_FIELDS if row.get(f))
-
     @property
     def display_title(self) -> str:
         """The title, else the results brief's or the call topic's (older rows often lack one)."""

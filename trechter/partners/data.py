@@ -18,9 +18,8 @@ def dataset() -> Dataset:
         themes[project_id].append(key)
     projects = {}
     keys: dict[int, str] = {}
-    fields = (
-        "pk", "key", "framework", "year", "programme", "topics", "legal_basis", "funding_scheme", *Project.TEXT_FIELDS,
-    )  # fmt: skip
+    codes = ("programme", "topics", "legal_basis", "funding_scheme")
+    fields = ("pk", "key", "framework", "year", *codes, *embeddings.PROJECT_TEXT_FIELDS)
     for row in Project.objects.values(*fields).iterator(chunk_size=5000):
         keys[row["pk"]] = row["key"]
         projects[row["key"]] = recommend.Project(
@@ -28,7 +27,7 @@ def dataset() -> Dataset:
             year=row["year"] or FRAMEWORK_YEARS.get(row["framework"]),
             programme=_parts(row["programme"]),
             codes=(*_parts(row["topics"]), *_parts(row["legal_basis"]), *_parts(row["funding_scheme"])),
-            text=Project.text_of(row),
+            text=embeddings.project_text(row),
             themes=tuple(themes.get(row["pk"], ())),
         )
     canonical = {
