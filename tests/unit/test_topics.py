@@ -20,7 +20,8 @@ def blobs(seed: int = 0, per: int = 20) -> tuple[list[Document], np.ndarray]:
     for g, centre in enumerate(centres):
         for i in range(per):
             themes = (f"t{g}",) if g < 2 else (("t2",) if i % 2 else ("t0",))
-            documents.append(Document(key=f"g{g}-{i:02d}", text=f"group {g}", themes=themes))
+            organisations = (f"org{g}", "shared") if i % 4 == 0 else (f"org{g}",)
+            documents.append(Document(f"g{g}-{i:02d}", f"group {g}", themes=themes, organisations=organisations))
             rows.append(centre + rng.normal(scale=0.05, size=8))
     vectors = np.array(rows)
     return documents, vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
@@ -40,6 +41,7 @@ def test_groups_become_topics_and_a_mixed_group_is_cross_theme() -> None:
     # Rao–Stirling by hand: Σ_{i≠j} d_ij p_i p_j = 2 × d(t0, t2) × 0.5 × 0.5
     assert mixed.diversity == pytest.approx(found.theme_distance[("t0", "t2")] / 2, abs=1e-6)
     assert all(not t.is_cross_theme for t in found.topics if t is not mixed)
+    assert mixed.organisations == (("org2", 20), ("shared", 5))
 
 
 def test_same_input_in_any_order_gives_the_same_ids() -> None:

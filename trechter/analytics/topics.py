@@ -72,11 +72,13 @@ class Anchor:
 
 @dataclass(frozen=True)
 class Topic:
-    """One topic: stable id, its documents (keys, nearest the centre first), keywords per
-    language, theme shares, diversity, and whether it spans themes."""
+    """One topic: stable id, its documents (keys, nearest the centre first), its organisations
+    (with their number of documents, most first, ties by id), keywords per language, theme
+    shares, diversity, and whether it spans themes."""
 
     id: str
     documents: tuple[str, ...]
+    organisations: tuple[tuple[str, int], ...]
     keywords: dict[str, tuple[str, ...]]
     theme_shares: dict[str, float]
     theme_documents: dict[str, int]
@@ -172,6 +174,7 @@ def discover(
             Topic(
                 id=ids[c],
                 documents=tuple(documents[i].key for i in nearest),
+                organisations=_organisations([documents[i] for i in members]),
                 keywords=words[c],
                 theme_shares=shares,
                 theme_documents=dict(counts),
@@ -241,10 +244,15 @@ def _ids(
                     ids[r] = previous[c].id
     seen: Counter[str] = Counter()
     unique = []
-    for topic_id in ids:  # two topics with the same core cannot happen, but never repeat an id
+    for topic_id in ids:  # a new topic's hash may equal an earlier id kept by another topic
         seen[topic_id] += 1
         unique.append(topic_id if seen[topic_id] == 1 else f"{topic_id}-{seen[topic_id]}")
     return unique
+
+
+def _organisations(members: Sequence[Document]) -> tuple[tuple[str, int], ...]:
+    counts = Counter(o for document in members for o in set(document.organisations))
+    return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _theme_shares(members: Sequence[Document]) -> tuple[dict[str, float], Counter[str]]:
@@ -289,13 +297,13 @@ def _keywords(
     for language in languages:
         classes = [" ".join(d.text for d, c in zip(documents, labels, strict=True) if c == t and d.language == language)
                    for t in range(count)]  # fmt: skip
-        terms = _class_terms(classes, language)
+        terms = _class_terms(classes)
         for t in range(count):
             if terms[t]:
                 found[t][language] = terms[t]
     missing = [t for t in range(count) if "nl" not in found[t]]
     if missing:
-        phrases = _phrases([d.text for d in documents if d.language == "nl"], "nl")
+        phrases = _phrases([d.text for d in documents if d.language == "nl"])
         phrases += [p for p in (extra_phrases or {}).get("nl", ()) if p not in phrases]
         if phrases:
             from trechter.analytics import embeddings
@@ -315,18 +323,19 @@ def _stop_words() -> list[str]:
     return sorted(ENGLISH_STOP_WORDS | DUTCH_FRENCH_STOP_WORDS | EXTRA_STOP_WORDS)
 
 
-# Words every proposal or project says, which name no subject.
+# Words every proposal or project says, which name no subject; and the words of CORDIS's
+# EuroSciVoc paths that frame a field ("/natural sciences/…") rather than name one.
 EXTRA_STOP_WORDS = frozenset((
     "project", "projects", "research", "innovation", "new", "european", "eu", "europe", "develop", "development",
     "based", "aims", "aim", "will", "use", "used", "using", "technology", "technologies", "approach", "nieuwe",
     "onderzoek", "innovatie", "ontwikkeling", "ontwikkelen", "worden", "kunnen", "wordt", "tussen", "waar", "hoe",
     "mogelijk", "gebied", "vlaanderen", "nederland", "nederlandse", "vlaamse", "samenwerking", "partners", "call",
     "programme", "support", "action", "actions", "activities", "objective", "objectives", "field", "fields",
-    "sciences", "engineering", "technology", "natural", "social", "medical", "health", "sciences",
+    "sciences", "natural",
 ))  # fmt: skip
 
 
-def _class_terms(classes: list[str], language: str) -> list[tuple[str, ...]]:
+def _class_terms(classes: list[str]) -> list[tuple[str, ...]]:
     """The KEYWORDS best c-TF-IDF terms (1–2 words) of each class document ("" → none)."""
     from sklearn.feature_extraction.text import CountVectorizer
 
@@ -370,8 +379,8 @@ def _without_parts(terms: list[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def _phrases(texts: Sequence[str], language: str, limit: int = 1500) -> list[str]:
-    """Candidate label phrases of a language: its most frequent 1–2-word terms."""
+def _phrases(texts: Sequence[str], limit: int = 1500) -> list[str]:
+    """Candidate label phrases: the most frequent 1–2-word terms of the texts."""
     from sklearn.feature_extraction.text import CountVectorizer
 
     if not any(t.strip() for t in texts):
@@ -389,10 +398,6 @@ def _phrases(texts: Sequence[str], language: str, limit: int = 1500) -> list[str
 def as_anchors(topics: Sequence[Topic]) -> list[Anchor]:
     """The anchors of a run's topics, for the next run."""
     return [t.anchor() for t in topics]
-
-
-def topics_by_id(found: Discovery) -> dict[str, Topic]:
-    return {t.id: t for t in found.topics}
 
 
 def summary(found: Discovery) -> dict[str, Any]:
