@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.test import Client
 
 from trechter.agenda.models import Proposal, Theme
 from trechter.evidence import actions as evidence
-from trechter.evidence.models import CordisOrganisation, OrganisationLink
+from trechter.evidence.models import CordisOrganisation, OrganisationLink, Project
 from trechter.partners import actions
 from trechter.partners.models import RecommenderWeights
 
@@ -86,13 +88,16 @@ def test_free_dutch_text_with_roles_gets_only_those_kinds(client: Client, traine
 def test_dutch_text_finds_partners_by_the_meaning_of_their_english_projects(
     client: Client, trained: RecommenderWeights
 ) -> None:
-    # Every project text of the fixture is English; the query shares no word with them.
+    # Every project text of the fixture is English; the query shares no word with them. Imported
+    # titles are data from outside: one with markup must reach the page escaped.
+    Project.objects.update(acronym=Concat(Value("<i>"), "acronym"))
     text = "hergebruik+van+kunststofafval+uit+huishoudelijke+apparaten"
     page = client.get(f"/en/partners/?text={text}&side=both&roles=company").content.decode()
 
     assert suggested(page)
     closest = re.findall(r"close in meaning to its project “([^”]+)”", page)
     assert closest, "a reason names the organisation's project closest in meaning"
+    assert all(c.startswith("&lt;i&gt;") for c in closest) and "“<i>" not in page
     words = " ".join(closest).lower()
     assert any(word in words for word in ("recycl", "plastic", "polymer", "circular")), closest
 
