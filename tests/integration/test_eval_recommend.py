@@ -52,3 +52,22 @@ def test_eval_recommend_refuses_missing_files() -> None:
 def test_eval_recommend_refuses_a_bad_year_range() -> None:
     with pytest.raises(CommandError, match="not a year range"):
         call_command("eval_recommend", "--train", *FILES, "--test", *FILES, "--train-years", "soon")
+
+
+@pytest.mark.parametrize("flags", [(), ("--without-embeddings",)])
+def test_eval_recommend_embeds_the_texts_unless_told_not_to(
+    flags: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command(
+        "eval_recommend", "--train", *FILES, "--test", *FILES,
+        "--train-years", "-2016", "--test-years", "2018-2019", "--limit", "5", "--no-progress", *flags,
+        "--validation-year", "2015",  # the fixture's year whose projects carry texts
+    )  # fmt: skip
+
+    printed = capsys.readouterr()
+    assert "queries: 5," in printed.out
+    assert ("embedding project texts" in printed.err) == (not flags)
+    weights = json.loads(printed.out.split("weights: ", 1)[1].splitlines()[0])
+    # Only with the embeddings do the meaning features carry weight and a foreign set exist.
+    assert (weights["warm"]["meaning_best"] != 0) == (not flags)
+    assert ("foreign" in weights) == (not flags)
