@@ -38,7 +38,7 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py trechter/api trechter/reports trechter/exchange trechter/evidence trechter/partners
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py trechter/api trechter/reports trechter/exchange trechter/evidence trechter/partners trechter/topics trechter/assessment
 	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)
@@ -50,7 +50,7 @@ format: $(STAMP)
 # bench/exchange.py: exports and import checks per format; bench/pages.py: page latency under load;
 # the CORDIS evidence (they read ../shared/data/cordis): bench/cordis_import.py (whole import vs a
 # plain polars read, SQLite and PostgreSQL), bench/network.py, bench/resolution.py, bench/themes.py,
-# bench/regions.py, bench/recommend.py, bench/consortium.py, bench/topics.py
+# bench/regions.py, bench/recommend.py, bench/consortium.py, bench/topics.py; bench/mcda.py (synthetic scores)
 bench: $(STAMP)
 	$(PY) bench/run.py
 	$(PY) bench/reports.py
@@ -64,6 +64,7 @@ bench: $(STAMP)
 	$(PY) bench/recommend.py
 	$(PY) bench/consortium.py
 	$(PY) bench/topics.py
+	$(PY) bench/mcda.py
 
 ## messages: refresh and compile the Dutch and English translations (needs gettext)
 messages: $(STAMP)

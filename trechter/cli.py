@@ -18,6 +18,9 @@ trechter import PATH --user USER [--theme KEY] [--dry-run]
 trechter import-cordis PATH… [--force]
                              CORDIS project/participation/organisation files (checked whole first,
                              stored per framework programme; re-runs update, never duplicate)
+trechter discover-topics [--no-progress]
+                             topics in the agenda's and the imported projects' texts; cross-theme
+                             topics ranked (earlier topic ids kept where topics match)
 trechter token create USER [--name N] [--days D] | list [USER] | revoke PREFIX
                              personal API tokens (shown once; stored hashed)
 trechter django-check        Django's own system check
@@ -40,6 +43,7 @@ ALIASES = {
     "import-cordis": "import_cordis",
     "eval-recommend": "eval_recommend",
     "train-recommender": "train_recommender",
+    "discover-topics": "discover_topics",
 }
 
 

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "trechter.api",
     "trechter.evidence",
     "trechter.partners",
+    "trechter.topics",
 ]
 
 MIDDLEWARE = [

@@ -12,6 +12,9 @@ ours, not Django's model permissions, so the admin stays for superusers only.
 | versions.edit_draft        | Draft    | who may edit its proposal, or the member who proposed it |
 | versions.review_version    | Version  | core group, admin                                |
 | fof.judge                  | –        | jury, admin (kept for the FoF award)             |
+| assessment.manage_rounds   | –        | core group, admin (rounds, candidates, assessors) |
+| assessment.view_round      | Round    | anyone for a recorded round; else members and its assessors |
+| assessment.score_round     | Round    | its assessors while it is open (not a recorded round) |
 """
 
 from __future__ import annotations
@@ -65,6 +68,21 @@ def proposed_it(user: Any, draft: Any) -> bool:
     return draft is not None and draft.operation == "add" and draft.created_by_id == getattr(user, "pk", None)
 
 
+@rules.predicate
+def assesses(user: Any, round_: Any) -> bool:
+    return round_ is not None and round_.assessors.filter(user_id=getattr(user, "pk", None)).exists()
+
+
+@rules.predicate
+def is_recorded_round(user: Any, round_: Any) -> bool:
+    return round_ is not None and bool(round_.is_recorded)
+
+
+@rules.predicate
+def is_open_round(user: Any, round_: Any) -> bool:
+    return round_ is not None and round_.is_open and not round_.is_recorded
+
+
 may_edit_proposal = leads_theme_of | is_core_group
 
 rules.add_perm("agenda.propose_in_theme", is_member)
@@ -77,3 +95,6 @@ rules.add_perm("versions.edit_draft", may_edit_proposal | proposed_it)
 rules.add_perm("versions.review_version", is_core_group)
 rules.add_perm("fof.judge", is_jury)
 rules.add_perm("evidence.review_links", is_core_group)
+rules.add_perm("assessment.manage_rounds", is_core_group)
+rules.add_perm("assessment.view_round", is_recorded_round | is_member | assesses)
+rules.add_perm("assessment.score_round", is_open_round & assesses)

@@ -31,6 +31,7 @@ from trechter.agenda.models import (
     ThemeLead,
     TrlLevel,
 )
+from trechter.assessment import actions as assessment_actions
 from trechter.assessment.models import CriteriaAssessment, Criterion, CriterionFinding
 from trechter.funding.models import Instrument
 from trechter.search import actions as search
@@ -95,6 +96,10 @@ def _load(dataset: Dataset) -> LoadResult:
     _load_funnel(dataset, writer, themes, orgs)
     topics = _load_topics(dataset, writer, themes)
     _load_criteria(dataset, writer, themes, topics)
+    # 4f's assessment of New Materials, also as a recorded round beside the rounds scored in Trechter.
+    made = assessment_actions.record_seed_rounds()
+    if made:
+        result.count(result.created, "recorded assessment rounds", made)
     # The agenda as loaded is version 1 when nothing was published before; search reads it.
     if agenda is not None:
         versions.record_seed_version(agenda=agenda)
