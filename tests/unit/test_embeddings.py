@@ -103,3 +103,15 @@ def test_progress_reports_every_batch() -> None:
 )
 def test_language_of_a_text(text: str, language: str) -> None:
     assert embeddings.language_of(text) == language
+
+
+def test_encode_cached_gives_what_encode_gives_and_keeps_it() -> None:
+    texts = ["zonnepanelen op daken", "", "solar panels on roofs", "zonnepanelen op daken"]
+
+    first = embeddings.encode_cached(texts)
+    again = embeddings.encode_cached(texts[:1])
+
+    assert np.allclose(first, embeddings.encode(texts), atol=1e-6)
+    assert np.array_equal(again[0], first[0])
+    assert not first[1].any()
+    assert embeddings.prepare("zonnepanelen op daken") in embeddings._cache

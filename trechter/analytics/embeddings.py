@@ -88,6 +88,31 @@ def encode(texts: Sequence[str], *, progress: Callable[[int], Any] | None = None
     return normalise(result)
 
 
+CACHE_LIMIT = 50_000  # short texts (agenda texts, label phrases): ~100 MB at most
+_cache: dict[str, NDArray[np.float32]] = {}
+
+
+def encode_cached(texts: Sequence[str]) -> NDArray[np.float32]:
+    """encode(), remembering each prepared text's vector for the life of the process: topic
+    discovery encodes the same agenda texts and label phrases on every run. Project texts are
+    stored in the database instead and do not come here."""
+    keys = [prepare(t) for t in texts]
+    with _lock:
+        found = {k: _cache[k] for k in keys if k in _cache}
+    missing = sorted({k for k in keys if k and k not in found})
+    if missing:
+        found.update(zip(missing, encode(missing), strict=True))
+        with _lock:
+            if len(_cache) + len(missing) > CACHE_LIMIT:
+                _cache.clear()
+            _cache.update((k, found[k]) for k in missing)
+    result = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key:
+            result[i] = found[key]
+    return result
+
+
 def normalise(vectors: NDArray[Any]) -> NDArray[np.float32]:
     """Rows scaled to unit length (zero rows stay zero)."""
     vectors = np.asarray(vectors, dtype=np.float32)

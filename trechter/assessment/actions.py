@@ -28,6 +28,7 @@ from trechter.assessment.models import (
 from trechter.topics import queries as topic_queries
 
 NOTE_LIMIT = 4000
+RESERVED_KEYS = {"add-topic"}  # a page under /assessment/
 RECORDED_PRESENT = 4  # a criterion the source ticks as present: "fully" on the scale
 
 
@@ -48,7 +49,7 @@ def create_round(*, key: str, title_nl: str, title_en: str = "", description_nl:
         raise ValidationError({"key": _("Give the round a key of letters, digits or hyphens.")})
     if not title_nl.strip():
         raise ValidationError({"title_nl": _("Give the round a Dutch title.")})
-    if AssessmentRound.objects.filter(key=key).exists():
+    if AssessmentRound.objects.filter(key=key).exists() or key in RESERVED_KEYS:
         raise ValidationError({"key": _("A round with this key exists already.")})
     return AssessmentRound.objects.create(
         key=key, title_nl=title_nl.strip()[:300], title_en=title_en.strip()[:300],

@@ -112,6 +112,23 @@ def manage_round(request: HttpRequest, key: str, what: str) -> HttpResponse:
     return redirect("round", round_.key)
 
 
+@login_required
+@require_POST
+def add_topic(request: HttpRequest) -> HttpResponse:
+    """Add a discovered topic to an open round (from the topic's page)."""
+    if not request.user.has_perm("assessment.manage_rounds"):
+        raise PermissionDenied
+    round_ = get_object_or_404(AssessmentRound, key=request.POST.get("round", ""))
+    try:
+        added = actions.add_candidate(round_=round_, topic_key=request.POST.get("topic_key", "")[:24])
+    except ValidationError as error:
+        for text in error.messages:
+            messages.error(request, text)
+        return redirect("topics")
+    messages.success(request, _("Candidate added: %(title)s") % {"title": added.title_nl})
+    return redirect("round", round_.key)
+
+
 def _manage(request: HttpRequest, round_: AssessmentRound, what: str) -> None:
     if what == "candidate":
         form: Any = CandidateForm(request.POST, topics=_topic_choices())

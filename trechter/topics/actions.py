@@ -46,7 +46,7 @@ def discover_topics(*, by: str = "", progress: Progress = _no_progress) -> RunSu
     progress("discovering topics", 0, 1)
     found = topics.discover(corpus.documents, vectors, previous=anchors, extra_phrases=_dutch_phrases())
     progress("discovering topics", 1, 1)
-    ranking = topic_map.cross_theme_ranking(found.topics, {d.key: d.themes for d in corpus.documents})
+    ranking = {t.id: rank for rank, t in enumerate(found.cross_theme(), start=1)}
     plane = topic_map.plane(np.vstack([t.centre for t in found.topics]))
     kept = len({a.id for a in anchors} & {t.id for t in found.topics})
     run = _store(corpus, found, vectors, ranking, plane, by, progress)
@@ -61,7 +61,7 @@ def _store(
     corpus: queries.Corpus,
     found: topics.Discovery,
     vectors: np.ndarray,
-    ranking: dict[str, topic_map.CrossTheme],
+    ranking: dict[str, int],
     plane: np.ndarray,
     by: str,
     progress: Progress,
@@ -72,7 +72,6 @@ def _store(
     stored = []
     for i, found_topic in enumerate(found.topics):
         sources = [corpus.sources[k] for k in found_topic.documents]
-        score = ranking[found_topic.id]
         stored.append(
             Topic(
                 run=run,
@@ -83,10 +82,10 @@ def _store(
                 theme_shares=found_topic.theme_shares,
                 theme_documents=found_topic.theme_documents,
                 diversity=found_topic.diversity,
-                cross_theme_score=score.score,
+                cross_theme_score=found_topic.cross_theme_score,
                 is_cross_theme=found_topic.is_cross_theme,
                 size_rank=i + 1,
-                cross_theme_rank=score.rank,
+                cross_theme_rank=ranking.get(found_topic.id),
                 document_count=len(found_topic.documents),
                 proposal_count=sum(1 for s in sources if s.kind != TopicDocument.PROJECT),
                 project_count=sum(1 for s in sources if s.kind == TopicDocument.PROJECT),
@@ -108,6 +107,7 @@ def _store(
                     key=key[:120],
                     kind=source.kind,
                     title=source.title[:500],
+                    title_en=source.title_en[:500],
                     language=document.language,
                     themes=list(document.themes),
                     position=position + 1,

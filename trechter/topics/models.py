@@ -91,6 +91,7 @@ class TopicDocument(models.Model):
     key = models.CharField(_("key"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=KINDS)
     title = models.CharField(_("title"), max_length=500)
+    title_en = models.CharField(_("title (English)"), max_length=500, blank=True)
     language = models.CharField(_("language"), max_length=5)
     themes = models.JSONField(_("themes"), default=list)
     position = models.PositiveIntegerField(_("position"))

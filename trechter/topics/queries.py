@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from trechter.actors.models import Organisation
 from trechter.agenda.models import Activity, Proposal, SubPriority
 from trechter.analytics import embeddings, topics
+from trechter.assessment.models import AssessmentRound
 from trechter.evidence.models import CordisOrganisation, Participation, Project, ProjectEmbedding, ProjectTheme
 from trechter.topics.models import Topic, TopicDocument, TopicOrganisation, TopicRun
 
@@ -25,6 +26,7 @@ class Source:
 
     kind: str
     title: str
+    title_en: str = ""
     proposal_id: int | None = None
     project_id: int | None = None
 
@@ -48,7 +50,7 @@ class Corpus:
     def vectors(self) -> NDArray[np.float32]:
         """One unit vector per document in order: stored for projects, encoded now for agenda texts."""
         missing = [d for d in self.documents if d.key not in self.project_vectors]
-        encoded = dict(zip((d.key for d in missing), embeddings.encode([d.text for d in missing]), strict=True))
+        encoded = dict(zip((d.key for d in missing), embeddings.encode_cached([d.text for d in missing]), strict=True))
         rows = [
             self.project_vectors[d.key] if d.key in self.project_vectors else encoded[d.key] for d in self.documents
         ]
@@ -79,18 +81,26 @@ def corpus() -> Corpus:
         themes = (proposal.theme.key, *(t.key for t in proposal.other_themes.all()))
         orgs = tuple(k for p in proposal.parties.all() if (k := agenda_org(p.organisation)))
         text = ". ".join(part for part in (proposal.title_nl, proposal.summary_nl) if part)
-        add(topics.Document(f"proposal:{proposal.key}", text, "nl", themes, orgs),
-            Source(TopicDocument.PROPOSAL, proposal.title_nl, proposal_id=proposal.pk))  # fmt: skip
+        english = ". ".join(part for part in (proposal.title_en, proposal.summary_en) if part)
+        add(topics.Document(f"proposal:{proposal.key}", text, "nl", themes, orgs, _english(english)),
+            Source(TopicDocument.PROPOSAL, proposal.title_nl, proposal.title_en, proposal_id=proposal.pk))  # fmt: skip
     for activity in Activity.objects.select_related("theme").prefetch_related("organisations").order_by("key"):
         orgs = tuple(k for o in activity.organisations.all() if (k := agenda_org(o)))
-        add(topics.Document(f"activity:{activity.key}", activity.text_nl, "nl", (activity.theme.key,), orgs),
-            Source(TopicDocument.ACTIVITY, activity.text_nl[:300]))  # fmt: skip
+        add(topics.Document(f"activity:{activity.key}", activity.text_nl, "nl", (activity.theme.key,), orgs,
+                            _english(activity.text_en)),
+            Source(TopicDocument.ACTIVITY, activity.text_nl[:300], activity.text_en[:300]))  # fmt: skip
     for sub in SubPriority.objects.select_related("theme").order_by("theme__key", "key"):
         text = ". ".join(part for part in (sub.title_nl, sub.description_nl) if part)
-        add(topics.Document(f"sub_priority:{sub.theme.key}:{sub.key}", text, "nl", (sub.theme.key,)),
-            Source(TopicDocument.SUB_PRIORITY, sub.title_nl))  # fmt: skip
+        add(topics.Document(f"sub_priority:{sub.theme.key}:{sub.key}", text, "nl", (sub.theme.key,), (),
+                            _english(sub.title_en)),
+            Source(TopicDocument.SUB_PRIORITY, sub.title_nl, sub.title_en))  # fmt: skip
     project_vectors = _add_projects(add, organisations)
     return Corpus(documents, sources, organisations, project_vectors)
+
+
+def _english(text: str) -> tuple[tuple[str, str], ...]:
+    """The English version of an agenda text, for the topic's English words (when there is one)."""
+    return (("en", text),) if text.strip() else ()
 
 
 def _add_projects(
@@ -147,9 +157,20 @@ def topic_list(run: TopicRun, *, theme: str | None = None, cross_theme_only: boo
     return topics_
 
 
-def topic_documents(topic: Topic, *, limit: int | None = None) -> list[TopicDocument]:
-    found = topic.documents.select_related("proposal", "project").order_by("position")
+def topic_documents(topic: Topic, *, projects: bool, limit: int | None = None) -> list[TopicDocument]:
+    """The topic's EU projects or its agenda texts, nearest the centre first."""
+    found = (
+        topic.documents.filter(kind=TopicDocument.PROJECT)
+        if projects
+        else topic.documents.exclude(kind=TopicDocument.PROJECT)
+    )
+    found = found.select_related("proposal").order_by("position")
     return list(found[:limit] if limit else found)
+
+
+def open_rounds() -> list[AssessmentRound]:
+    """The rounds a discovered topic can still be added to."""
+    return list(AssessmentRound.objects.filter(status=AssessmentRound.OPEN, is_recorded=False).order_by("-created_at"))
 
 
 def topic_organisations(topic: Topic) -> list[TopicOrganisation]:

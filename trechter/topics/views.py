@@ -12,6 +12,7 @@ from trechter.topics import charts, queries
 from trechter.topics.models import Topic
 
 DOCUMENTS_SHOWN = 40
+MIN_SHARE = 0.05  # themes below it are left out of the explorer's table (the topic page lists all)
 
 
 def _label(topic: Topic) -> str:
@@ -32,6 +33,10 @@ def explorer(request: HttpRequest) -> HttpResponse:
     cross = request.GET.get("cross") == "1"
     found = queries.topic_list(run, theme=theme, cross_theme_only=cross) if run else []
     labels = {t.key: _label(t) for t in found}
+    shares = {
+        t.key: [(k, v) for k, v in sorted(t.theme_shares.items(), key=lambda kv: (-kv[1], kv[0])) if v >= MIN_SHARE]
+        for t in found
+    }
     context = {
         "run": run,
         "themes": themes,
@@ -40,6 +45,7 @@ def explorer(request: HttpRequest) -> HttpResponse:
         "cross": cross,
         "topics": found,
         "labels": labels,
+        "shares": shares,
         "map": charts.topic_map(found, labels, [t.key for t in themes]) if found else None,
     }
     return render(request, "topics/explorer.html", context)
@@ -53,7 +59,8 @@ def topic(request: HttpRequest, key: str) -> HttpResponse:
     if found is None:
         raise Http404("no such topic in the latest run")
     show_all = request.GET.get("all") == "1"
-    documents = queries.topic_documents(found, limit=None if show_all else DOCUMENTS_SHOWN)
+    agenda = queries.topic_documents(found, projects=False)
+    projects = queries.topic_documents(found, projects=True, limit=None if show_all else DOCUMENTS_SHOWN)
     organisations = queries.topic_organisations(found)
     themes = {t.key: t for t in Theme.objects.all()}
     context = {
@@ -61,9 +68,11 @@ def topic(request: HttpRequest, key: str) -> HttpResponse:
         "topic": found,
         "label": _label(found),
         "shares": [(themes.get(k), k, v) for k, v in sorted(found.theme_shares.items(), key=lambda kv: -kv[1])],
-        "documents": documents,
-        "more": found.document_count - len(documents),
+        "agenda_documents": agenda,
+        "projects": projects,
+        "more": found.project_count - len(projects),
         "dutch": [o for o in organisations if o.side == "NL"],
         "flemish": [o for o in organisations if o.side == "VL"],
+        "open_rounds": queries.open_rounds() if request.user.has_perm("assessment.manage_rounds") else [],
     }
     return render(request, "topics/topic.html", context)
