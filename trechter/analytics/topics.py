@@ -70,6 +70,7 @@ CROSS_SHARE = 0.15
 CROSS_DOCUMENTS = 2
 INTEGRATION_FLOOR = 0.1
 KEYWORDS = 6
+LANGUAGE_SHARE = 0.25  # a topic's words in a language come from its texts in it when they are this share
 SEED = 0
 NEIGHBOURS = 5  # nearest documents that vote on a document's topic (3 did as well, 7 and more worse)
 VOTE_ROUNDS = 5  # it settles in two or three; a cap, since simultaneous moves could alternate
@@ -393,16 +394,20 @@ def _keywords(
     extra_phrases: Mapping[str, Sequence[str]] | None,
 ) -> list[dict[str, tuple[str, ...]]]:
     """Per topic, KEYWORDS c-TF-IDF terms per language of its documents in that language; a
-    topic without Dutch documents gets the Dutch phrases nearest its centre in meaning."""
+    topic with too few Dutch documents gets the Dutch phrases nearest its centre in meaning."""
     found: list[dict[str, tuple[str, ...]]] = [{} for _ in range(count)]
+    sizes = np.bincount(labels, minlength=count)
     languages = sorted({d.language for d in documents} | {lang for d in documents for lang, _ in d.translations}
                        | {"en", "nl"})  # fmt: skip
     for language in languages:
         classes = [" ".join(d.text_in(language) for d, c in zip(documents, labels, strict=True) if c == t)
                    for t in range(count)]  # fmt: skip
         terms = _class_terms(classes)
+        have = np.bincount([c for d, c in zip(documents, labels, strict=True) if d.text_in(language)], minlength=count)
         for t in range(count):
-            if terms[t]:
+            # Two Dutch proposals in a topic of two hundred English abstracts describe those
+            # two, not the topic: their words would label it ("opleidingsnoden, andere topics").
+            if terms[t] and have[t] >= LANGUAGE_SHARE * sizes[t]:
                 found[t][language] = terms[t]
     missing = [t for t in range(count) if "nl" not in found[t]]
     if missing:

@@ -20,3 +20,31 @@ class FindingInline(admin.TabularInline):
 class CriteriaAssessmentAdmin(SimpleHistoryAdmin):
     list_display = ["title_nl", "assessed_on", "assessed_by", "subject_theme", "subject_topic"]
     inlines = [FindingInline]
+
+
+class CandidateInline(admin.TabularInline):
+    model = models.Candidate
+    extra = 0
+    fields = ["key", "order", "title_nl", "title_en", "topic_key", "cross_theme_topic", "theme"]
+
+
+class AssessorInline(admin.TabularInline):
+    model = models.Assessor
+    extra = 0
+    raw_id_fields = ["user"]
+
+
+@admin.register(models.AssessmentRound)
+class AssessmentRoundAdmin(SimpleHistoryAdmin):
+    """Rounds are run on the site (the actions check their state); the admin shows them and their history."""
+
+    list_display = ["title_nl", "status", "is_recorded", "created_at"]
+    list_filter = ["status", "is_recorded"]
+    inlines = [CandidateInline, AssessorInline]
+
+
+@admin.register(models.Score)
+class ScoreAdmin(SimpleHistoryAdmin):
+    list_display = ["assessor", "candidate", "criterion", "value", "updated_at"]
+    list_filter = ["assessor__round"]
+    list_select_related = ["assessor", "candidate", "criterion"]

@@ -20,10 +20,12 @@ class Dot:
     key: str
     label: str
     short: str
-    theme: str  # the topic's largest theme, for its colour ("" when none)
+    theme: str  # the topic's largest theme ("" when none)
+    colour: int  # its place in the agenda's theme order (-1: no theme): the same colour on every filter
     is_cross_theme: bool
     document_count: int
     show_label: bool
+    label_x: float  # the label's centre, kept inside the picture
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class TopicMap:
     width: int
     height: int
     dots: list[Dot]
-    themes: list[str]  # the themes that colour some dot, in the legend's order
+    themes: list[tuple[str, int]]  # (theme, colour) of the themes that colour some dot, in the agenda's order
 
 
 def topic_map(topics: list[Topic], labels: dict[str, str], theme_order: list[str]) -> TopicMap:
@@ -44,17 +46,23 @@ def topic_map(topics: list[Topic], labels: dict[str, str], theme_order: list[str
     for topic in sorted(topics, key=lambda t: (-t.document_count, t.key)):
         x = round(MARGIN + topic.x * (WIDTH - 2 * MARGIN), 1)
         y = round(MARGIN + topic.y * (HEIGHT - 2 * MARGIN), 1)
-        r = round(4 + 18 * math.sqrt(topic.document_count / largest), 1)
+        r = round(3 + 13 * math.sqrt(topic.document_count / largest), 1)
         label = labels[topic.key]
         short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
-        box = (x - len(short) * CHAR_WIDTH / 2, y - r - LABEL_HEIGHT - 2, len(short) * CHAR_WIDTH, LABEL_HEIGHT)
+        half = len(short) * CHAR_WIDTH / 2
+        label_x = round(min(max(x, half + 2), WIDTH - half - 2), 1)
+        box = (label_x - half, y - r - LABEL_HEIGHT - 2, 2 * half, LABEL_HEIGHT)
         show = topic.key in chosen and not any(_overlap(box, other) for other in placed)
         if show:
             placed.append(box)
         theme = max(topic.theme_shares.items(), key=lambda kv: (kv[1], kv[0]))[0] if topic.theme_shares else ""
-        dots.append(Dot(x, y, r, topic.key, label, short, theme, topic.is_cross_theme, topic.document_count, show))
+        colour = theme_order.index(theme) if theme in theme_order else -1
+        dots.append(
+            Dot(x, y, r, topic.key, label, short, theme, colour, topic.is_cross_theme, topic.document_count, show,
+                label_x)
+        )  # fmt: skip
     used = {d.theme for d in dots if d.theme}
-    return TopicMap(WIDTH, HEIGHT, dots, [t for t in theme_order if t in used])
+    return TopicMap(WIDTH, HEIGHT, dots, [(t, i) for i, t in enumerate(theme_order) if t in used])
 
 
 def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:

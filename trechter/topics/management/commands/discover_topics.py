@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from trechter.topics import actions
+from trechter.topics.models import TopicDocument
 
 
 class Command(BaseCommand):
@@ -30,13 +31,14 @@ class Command(BaseCommand):
             except actions.NothingToDiscover as error:
                 raise CommandError(str(error)) from None
         run = result.run
+        kinds = dict(TopicDocument.KINDS)
         self.stdout.write(
             _("%(topics)s topics (%(cross)s cross-theme) in %(documents)s texts: %(kinds)s")
             % {
                 "topics": run.topic_count,
                 "cross": run.cross_theme_count,
                 "documents": run.document_count,
-                "kinds": ", ".join(f"{k} {n}" for k, n in run.summary.get("kinds", {}).items()),
+                "kinds": ", ".join(f"{kinds.get(k, k)} {n}" for k, n in run.summary.get("kinds", {}).items()),
             }
         )
         if result.previous:
