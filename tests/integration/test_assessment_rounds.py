@@ -3,6 +3,8 @@ acceptability, the recorded 4f round, validation that writes nothing, and who ma
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -272,3 +274,29 @@ def test_the_round_page_needs_the_same_queries_for_one_or_three_candidates() -> 
 
     # candidates with a title alone read no projects: the same queries
     assert len(three.captured_queries) == len(one.captured_queries)
+
+
+def test_the_round_exports_its_ranking_and_scores_as_csv_with_formulas_neutralised() -> None:
+    round_ = _round()
+    member = make_user("lid", "member")
+    assessor = actions.add_assessor(round_=round_, group="NL", user=member)
+    candidate = round_.candidates.order_by("order").first()
+    assert candidate is not None
+    actions.save_scores(assessor=assessor, candidate=candidate,
+                        entries=[actions.Entry("knowledge-lead", 3, "=HYPERLINK(\"http://x\")")])  # fmt: skip
+    client = _signed_in(member)
+
+    scores = client.get(f"/en/assessment/{round_.key}/scores.csv")
+    ranking = client.get(f"/en/assessment/{round_.key}/results.csv")
+
+    assert scores["Content-Type"].startswith("text/csv")
+    lines = scores.content.decode("utf-8-sig").splitlines()
+    assert lines[0] == ",".join(results.SCORE_COLUMNS)
+    assert lines[1].startswith(f"{candidate.key},") and "'=HYPERLINK" in lines[1]
+    header, *rows = list(csv.reader(io.StringIO(ranking.content.decode("utf-8-sig"))))
+    assert header[: len(results.RESULT_COLUMNS)] == results.RESULT_COLUMNS and len(rows) == 3
+    mine = next(r for r in rows if r[1] == candidate.key)
+    assert mine[header.index("knowledge-lead")] == "3.0"
+    others = [r for r in rows if r[1] != candidate.key]
+    assert all(r[header.index("knowledge-lead")] == "" for r in others)  # not scored: empty, not the filled mean
+    assert Client().get(f"/en/assessment/{round_.key}/scores.csv").status_code == 403

@@ -147,3 +147,33 @@ def _roots(criteria: list[Criterion]) -> dict[int, int]:
         return pk
 
     return {c.pk: root(c.pk) for c in criteria}
+
+
+SCORE_COLUMNS = ["candidate", "candidate_title", "assessor", "group", "criterion", "parent", "score", "note"]
+RESULT_COLUMNS = ["rank", "candidate", "candidate_title", "topsis_score", "p_rank_1", "p_top_3", "mean_disagreement"]
+
+
+def score_rows(round_: AssessmentRound) -> list[list[object]]:
+    """Every stored score of the round, one row each (SCORE_COLUMNS), in a stable order."""
+    found = Score.objects.filter(candidate__round=round_).select_related("candidate", "assessor", "criterion__parent")
+    return [
+        [s.candidate.key, s.candidate.title_nl, s.assessor.name, s.assessor.group, s.criterion.key,
+         s.criterion.parent.key if s.criterion.parent else "", "" if s.value is None else s.value, s.note]
+        for s in found.order_by("candidate__order", "candidate__key", "assessor__group", "assessor__name",
+                                "criterion__key")
+    ]  # fmt: skip
+
+
+def result_rows(outcome: Results) -> list[list[object]]:
+    """The ranking as rows (RESULT_COLUMNS), plus one column per top-level criterion's value."""
+    rows: list[list[object]] = []
+    for row in outcome.rows:
+        values: list[object] = ["" if v is None else round(v, 3) for v in row.values] or [""] * len(outcome.criteria)
+        rows.append([
+            row.rank or "", row.candidate.key, row.candidate.title_nl,
+            "" if row.score is None else round(row.score, 4),
+            "" if row.p_first is None else round(row.p_first, 4),
+            "" if row.p_top3 is None else round(row.p_top3, 4),
+            round(row.mean_spread, 3), *values,
+        ])  # fmt: skip
+    return rows

@@ -3,6 +3,8 @@ scoring form. Thin: parse, authorise (accounts/rules.py), one action or query, r
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +23,7 @@ from trechter.assessment.forms import AssessorForm, CandidateForm, RoundForm, Sc
 from trechter.assessment.indicators import EVIDENCE_OF
 from trechter.assessment.models import AssessmentRound, Criterion, Score
 from trechter.assessment.queries import criteria_with_assessments
+from trechter.exchange.cells import neutralise
 from trechter.topics import queries as topic_queries
 
 
@@ -235,3 +238,24 @@ def _flat(tree: list[Any]) -> list[Any]:
 
     walk(tree)
     return found
+
+
+@require_GET
+def round_csv(request: HttpRequest, key: str, what: str) -> HttpResponse:
+    """The round's ranking (`results`) or every score with its note (`scores`) as CSV (UTF-8
+    with BOM for spreadsheets; cells that could run as formulas neutralised)."""
+    round_ = _round(request, key)
+    if what == "scores":
+        header, rows = results.SCORE_COLUMNS, results.score_rows(round_)
+    else:
+        outcome = results.round_results(round_, with_evidence=False)
+        header = results.RESULT_COLUMNS + [c.key for c in outcome.criteria]
+        rows = results.result_rows(outcome)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(value) if isinstance(value, str) else value for value in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{round_.key}-{what}.csv"'
+    return response

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from trechter.assessment import rounds, views
 
@@ -8,5 +8,6 @@ urlpatterns = [
     path("assessment/add-topic/", rounds.add_topic, name="round-add-topic"),
     path("assessment/<slug:key>/", rounds.round_detail, name="round"),
     path("assessment/<slug:key>/manage/<slug:what>/", rounds.manage_round, name="round-manage"),
+    re_path(r"^assessment/(?P<key>[-\w]+)/(?P<what>results|scores)\.csv$", rounds.round_csv, name="round-csv"),
     path("assessment/<slug:key>/score/<slug:candidate>/", rounds.score, name="round-score"),
 ]
