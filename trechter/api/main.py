@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.parser import Parser
 
-from trechter.api import actors, docs, funding, imports, proposals, themes, versions
+from trechter.api import actors, docs, funding, imports, proposals, themes, topics, versions
 from trechter.api.validation import Invalid
 from trechter.versions.actions import NEW_TOKEN, ConcurrentEdit, WorkflowError
 
@@ -41,7 +41,7 @@ api = NinjaAPI(
     docs=docs.LocalSwagger(),
     parser=ObjectParser(),
 )
-for module in (themes, proposals, actors, funding, versions, imports):
+for module in (themes, proposals, actors, funding, versions, imports, topics):
     api.add_router("/", module.router)
 
 
