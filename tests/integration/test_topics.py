@@ -121,3 +121,12 @@ def test_a_failed_run_keeps_the_previous_one() -> None:
 
     assert list(TopicRun.objects.finished()) == [first]
     assert TopicRun.objects.count() == 1
+
+
+def test_only_the_latest_runs_are_kept() -> None:
+    runs = [actions.discover_topics().run for _ in range(actions.KEEP_RUNS + 1)]
+
+    kept = list(TopicRun.objects.values_list("pk", flat=True))
+
+    assert sorted(kept) == sorted(r.pk for r in runs[1:])
+    assert not TopicDocument.objects.filter(topic__run=runs[0]).exists()

@@ -15,6 +15,7 @@ from trechter.topics.models import Topic, TopicDocument, TopicOrganisation, Topi
 from trechter.versions import stamps
 
 Progress = Callable[[str, int, int], None]
+KEEP_RUNS = 3  # the latest runs kept (each holds every text's place: ~16,000 rows on the public data)
 
 
 def _no_progress(step: str, done: int, total: int) -> None:
@@ -49,9 +50,7 @@ def discover_topics(*, by: str = "", progress: Progress = _no_progress) -> RunSu
     ranking = {t.id: rank for rank, t in enumerate(found.cross_theme(), start=1)}
     plane = topic_map.plane(np.vstack([t.centre for t in found.topics]))
     kept = len({a.id for a in anchors} & {t.id for t in found.topics})
-    run = _store(corpus, found, vectors, ranking, plane, by, progress)
-    run.kept_count = kept
-    run.save(update_fields=["kept_count"])
+    run = _store(corpus, found, vectors, ranking, plane, kept, by, progress)
     stamps.renew()
     return RunSummary(run, kept, len(anchors))
 
@@ -63,10 +62,11 @@ def _store(
     vectors: np.ndarray,
     ranking: dict[str, int],
     plane: np.ndarray,
+    kept: int,
     by: str,
     progress: Progress,
 ) -> TopicRun:
-    run = TopicRun.objects.create(started_by=by[:150])
+    run = TopicRun.objects.create(started_by=by[:150], kept_count=kept)
     row_of = {d.key: i for i, d in enumerate(corpus.documents)}
     document_of = {d.key: d for d in corpus.documents}
     stored = []
@@ -140,6 +140,9 @@ def _store(
     run.cross_theme_count = sum(1 for t in stored if t.is_cross_theme)
     run.summary = {**topics.summary(found), "kinds": _kinds(corpus)}
     run.save()
+    # Older runs go: pages read the latest, and candidates name topics by their stable id.
+    older = TopicRun.objects.exclude(pk__in=list(TopicRun.objects.values_list("pk", flat=True)[:KEEP_RUNS]))
+    older.delete()
     return run
 
 
