@@ -11,6 +11,7 @@ from trechter.actors import models as actors
 from trechter.agenda import models as agenda
 from trechter.assessment import models as assessment
 from trechter.funding import models as funding
+from trechter.topics import models as topics
 from trechter.versions import models as versions
 
 PASSWORD = "correct-horse-battery-staple"
@@ -21,6 +22,8 @@ DELETION_ORDER = [
     versions.Draft,
     versions.Version,
     Role,
+    topics.TopicRun,
+    assessment.AssessmentRound,
     assessment.CriterionFinding,
     assessment.CriteriaAssessment,
     assessment.Criterion,
