@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from tests.factories import make_user
@@ -26,6 +27,13 @@ pytestmark = pytest.mark.django_db
 
 KEY = "energy-pv-cooperation"
 NEW_TITLE = "Kennisdeling zonnestroom NL–VL"
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """The messages below are read in English, whatever language an earlier test left active."""
+    with translation.override("en"):
+        yield
 
 
 # --- helpers shared by the import tests ------------------------------------------------

@@ -448,6 +448,8 @@ def _instruments() -> list[dict[str, Any]]:
                 "level": i.level,
                 "trl": _trl(i),
                 "notes_nl": i.notes_nl,
+                "rules": i.rules,
+                "rules_note": i.rules_note,
                 "source": _source(i),
             }
         )

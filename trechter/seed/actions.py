@@ -86,6 +86,8 @@ def _load(dataset: Dataset) -> LoadResult:
                 "acronym": r.acronym or "",
                 "level": r.level.value,
                 "notes_nl": r.notes_nl or "",
+                "rules": r.rules,
+                "rules_note": r.rules_note or "",
                 "source": r.source,
                 **_trl(r.trl),
             },

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+from trechter.analytics import eligibility
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -359,7 +361,16 @@ class Instrument(Record):
     level: InstrumentLevel
     trl: TrlRange | None = None
     notes_nl: Text | None = None
+    # Eligibility rules (analytics.eligibility): what the seed says, or public knowledge where
+    # `rules_note` says so.
+    rules: list[dict[str, Any]] = []
+    rules_note: Text | None = None
     source: Line
+
+    @field_validator("rules", mode="before")
+    @classmethod
+    def _valid_rules(cls, value: Any) -> list[dict[str, Any]]:
+        return eligibility.parse_rules(value)
 
 
 class Meeting(Record):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from trechter.actors.models import Organisation
 from trechter.agenda.forms import CommentForm, PartyFormSet, ProposalForm
 from trechter.agenda.models import Agenda, Proposal, Theme
+from trechter.funding import advice
 from trechter.versions import actions, queries
 from trechter.versions.models import Comment, Draft
 from trechter.versions.snapshot import PROPOSAL_FIELDS, party_values
@@ -64,6 +65,7 @@ def detail(request: HttpRequest, key: str) -> HttpResponse:
         "can_comment": request.user.has_perm("agenda.comment_proposal", proposal),
         "comments": _comments(proposal) if request.user.has_perm("agenda.comment_proposal", proposal) else [],
         "comment_form": CommentForm(),
+        "advice": advice.advise(proposal),
     }
     return render(request, "agenda/proposal_detail.html", context)
 

@@ -1,0 +1,214 @@
+"""The funding advisor: which instrument fits a proposal, each failed rule in plain words and
+the change that would make it fit. Reads the proposal and the instruments' rules, evaluates
+them with analytics.eligibility, and words the outcome in the reader's language."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from trechter.agenda.models import Proposal
+from trechter.analytics import eligibility
+from trechter.funding.models import Instrument
+
+ORDER = {eligibility.FITS: 0, eligibility.UNKNOWN: 1, eligibility.FAILS: 2}
+
+
+@dataclass(frozen=True)
+class Line:
+    """One rule's outcome in words, with what would change it."""
+
+    status: str
+    text: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Advice:
+    instrument: Instrument
+    status: str  # eligibility.FITS, FAILS or UNKNOWN
+    lines: tuple[Line, ...]
+    named: bool  # the proposal names this instrument itself
+
+    @property
+    def problems(self) -> tuple[Line, ...]:
+        return tuple(line for line in self.lines if line.status != eligibility.FITS)
+
+
+def case_of(proposal: Proposal, *, on: date | None = None) -> eligibility.Case:
+    """The proposal as the advisor sees it: its TRL range, its lead and partners (not the
+    organisations still "to involve"), its total budget, and the day of the advice."""
+    partners = tuple(
+        eligibility.Partner(
+            side=party.organisation.side,
+            country=party.organisation.country if party.organisation.country != "EU" else "",
+            type=party.organisation.type,
+            is_lead=party.role == "lead",
+        )
+        for party in proposal.parties.all()
+        if party.role in ("lead", "partner")
+    )
+    return eligibility.Case(
+        trl_from=proposal.trl_from,
+        trl_to=proposal.trl_to,
+        partners=partners,
+        budget_min_eur=proposal.budget_total_min_eur,
+        budget_max_eur=proposal.budget_total_max_eur,
+        on=on or date.today(),
+    )
+
+
+def advise(proposal: Proposal, *, on: date | None = None) -> list[Advice]:
+    """Every instrument with rules, fitting ones first, then unknown, then those that do not
+    fit; the instruments the proposal names itself first within each. Instruments without
+    rules are left out (nothing to say)."""
+    case = case_of(proposal, on=on)
+    named = set(proposal.instruments.values_list("instrument_id", flat=True))
+    found = []
+    for instrument in Instrument.objects.exclude(rules=[]).order_by("name"):
+        verdict = eligibility.evaluate(instrument.rules, case)
+        lines = tuple(
+            Line(o.status, describe(o), tuple(describe_change(c) for c in o.changes)) for o in verdict.outcomes
+        )
+        found.append(Advice(instrument, verdict.status, lines, instrument.pk in named))
+    return sorted(found, key=lambda a: (ORDER[a.status], not a.named, a.instrument.name))
+
+
+def _side(code: str) -> str:
+    names = {"NL": _("the Netherlands"), "VL": _("Flanders"), "BE_OTHER": _("Belgium outside Flanders")}
+    names["OTHER"] = _("abroad")
+    return names.get(code, code)
+
+
+def _type(code: str) -> str:
+    names = {
+        "company": _("company"), "knowledge": _("knowledge institution"), "sme": _("SME"), "startup": _("startup"),
+        "large_company": _("large company"), "university": _("university"), "rto": _("research organisation"),
+        "any": _("partner"),
+    }  # fmt: skip
+    return names.get(code, code.replace("_", " "))
+
+
+def _bounds(low: Any, high: Any) -> str:
+    if low is None:
+        return _("at most %(e)s") % {"e": _euros(high)}
+    if high is None:
+        return _("at least %(e)s") % {"e": _euros(low)}
+    return f"{_euros(low)} – {_euros(high)}"
+
+
+def _euros(value: Any) -> str:
+    return f"€ {value:,.0f}".replace(",", ".") if value is not None else "?"
+
+
+def describe(outcome: eligibility.Outcome) -> str:
+    """One rule's outcome in the reader's language."""
+    p = outcome.params
+    texts = {
+        "trl_within": lambda: _("works within TRL %(a)s–%(b)s") % {"a": p["trl_from"], "b": p["trl_to"]},
+        "trl_outside": lambda: (
+            _("works at TRL %(a)s–%(b)s; the proposal at TRL %(c)s–%(d)s")
+            % {"a": p["trl_from"], "b": p["trl_to"], "c": p["case_from"], "d": p["case_to"]}
+        ),
+        "trl_unknown": lambda: (
+            _("works at TRL %(a)s–%(b)s; the proposal has no TRL range") % {"a": p["trl_from"], "b": p["trl_to"]}
+        ),
+        "sides_present": lambda: _("partners from %(sides)s present") % {"sides": _sides(p["required"])},
+        "side_missing": lambda: _("needs partners from %(sides)s") % {"sides": _sides(p["required"])},
+        "partners_unknown": lambda: _("the proposal names no lead or partners yet"),
+        "countries_enough": lambda: (
+            _("partners from %(n)s countries (at least %(m)s)") % {"n": p["count"], "m": p["min_count"]}
+        ),
+        "too_few_countries": lambda: (
+            _("needs partners from at least %(m)s countries; the proposal has %(n)s")
+            % {"n": p["count"], "m": p["min_count"]}
+        ),
+        "countries_unknown": lambda: (
+            _("needs partners from at least %(m)s countries; not every partner's country is known")
+            % {"m": p["min_count"]}
+        ),
+        "types_present": lambda: _("the kinds of partner it needs are there"),
+        "type_missing": lambda: (
+            _("needs among its partners: %(types)s") % {"types": _and([_type(t) for t in p["missing"]])}
+        ),
+        "lead_type_right": lambda: _("the lead is of the right kind (%(types)s)") % {"types": _or(p["allowed"])},
+        "lead_type_wrong": lambda: _("the lead must be: %(types)s") % {"types": _or(p["allowed"])},
+        "lead_unknown": lambda: (
+            _("the lead must be: %(types)s; the proposal names no lead") % {"types": _or(p["allowed"])}
+        ),
+        "budget_within": lambda: (
+            _("the budget is within its bounds (%(bounds)s)") % {"bounds": _bounds(p["min_eur"], p["max_eur"])}
+        ),
+        "budget_too_high": lambda: (
+            _("at most %(high)s per project; the proposal's budget is %(b)s")
+            % {"high": _euros(p["max_eur"]), "b": _euros(p["budget"])}
+        ),
+        "budget_too_low": lambda: (
+            _("at least %(low)s per project; the proposal's budget is %(b)s")
+            % {"low": _euros(p["min_eur"]), "b": _euros(p["budget"])}
+        ),
+        "budget_unknown": lambda: (
+            _("has budget bounds (%(bounds)s); the proposal has no total budget")
+            % {"bounds": _bounds(p["min_eur"], p["max_eur"])}
+        ),
+        "region_present": lambda: _("a partner in %(regions)s") % {"regions": _or(p["allowed"])},
+        "region_missing": lambda: _("needs a partner in %(regions)s") % {"regions": _or(p["allowed"])},
+        "region_unknown": lambda: (
+            _("needs a partner in %(regions)s; the partners' regions are not recorded") % {"regions": _or(p["allowed"])}
+        ),
+        "call_open": lambda: _("the call is open"),
+        "call_closed": lambda: _("the call closed on %(d)s") % {"d": p["closes_on"]},
+        "call_not_open": lambda: _("the call opens on %(d)s") % {"d": p["opens_on"]},
+        "date_unknown": lambda: _("has a call window"),
+        "rate_note": lambda: _("funds at most %(r)s%% of the costs") % {"r": round(p["max_rate"] * 100)},
+        "rate_within": lambda: _("funds at most %(r)s%% of the costs") % {"r": round(p["max_rate"] * 100)},
+        "rate_too_high": lambda: (
+            _("funds at most %(r)s%% of the costs; the proposal asks more") % {"r": round(p["max_rate"] * 100)}
+        ),
+        "co_financing_optional": lambda: _("co-financing is optional"),
+        "co_financing_unknown": lambda: _("needs co-financing by the partners"),
+        "co_financing_missing": lambda: _("needs co-financing by the partners; the proposal has none"),
+        "co_financing_present": lambda: _("co-financed by the partners"),
+    }
+    return texts[outcome.reason]() if outcome.reason in texts else outcome.reason
+
+
+def describe_change(change: eligibility.Change) -> str:
+    """What would make a rule fit, in the reader's language."""
+    p = change.params
+    if change.code == "add_partner":
+        if p.get("side"):
+            return _("add a %(type)s from %(where)s") % {"where": _side(p["side"]), "type": _type(p["type"])}
+        return _("add a partner: %(type)s") % {"type": _type(p["type"])}
+    texts = {
+        "work_in_trl": lambda: _("plan work at TRL %(a)s–%(b)s") % {"a": p["trl_from"], "b": p["trl_to"]},
+        "lead_by": lambda: _("let one of these lead: %(types)s") % {"types": _or(p["types"])},
+        "budget_at_most": lambda: _("split the work into projects of at most %(e)s") % {"e": _euros(p["eur"])},
+        "budget_at_least": lambda: _("grow the project to at least %(e)s") % {"e": _euros(p["eur"])},
+        "add_countries": lambda: (
+            ngettext("add partners from %(n)s more country", "add partners from %(n)s more countries", p["count"])
+            % {"n": p["count"]}
+        ),
+        "add_partner_in": lambda: _("add a partner in %(regions)s") % {"regions": _or(p["regions"])},
+        "wait_for_next_call": lambda: _("wait for the next call"),
+        "apply_from": lambda: _("apply from %(d)s") % {"d": p["on"]},
+        "co_finance": lambda: _("arrange co-financing by the partners"),
+    }
+    return texts[change.code]() if change.code in texts else change.code
+
+
+def _sides(codes: list[str]) -> str:
+    return _and([_side(c) for c in codes])
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else _("%(a)s and %(b)s") % {"a": ", ".join(items[:-1]), "b": items[-1]}
+
+
+def _or(codes: list[str]) -> str:
+    names = [_type(c) for c in codes]
+    return names[0] if len(names) == 1 else _("%(a)s or %(b)s") % {"a": ", ".join(names[:-1]), "b": names[-1]}
