@@ -49,7 +49,7 @@ def case_of(proposal: Proposal, *, on: date | None = None) -> eligibility.Case:
             type=party.organisation.type,
             is_lead=party.role == "lead",
         )
-        for party in proposal.parties.all()
+        for party in proposal.parties.select_related("organisation")
         if party.role in ("lead", "partner")
     )
     return eligibility.Case(
