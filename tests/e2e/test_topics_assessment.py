@@ -8,7 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_accessibility import serious_violations
-from tests.factories import PASSWORD, make_user
+from tests.e2e.test_import import _sign_in
+from tests.factories import make_user
 from trechter.assessment.models import AssessmentRound, Score
 from trechter.topics import actions
 
@@ -19,14 +20,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def discovered(site: str) -> str:
     actions.discover_topics()
     return site
-
-
-def _sign_in(page: Page, site: str, username: str) -> None:
-    page.goto(f"{site}/en/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("link", name=username, exact=True)).to_be_visible()
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

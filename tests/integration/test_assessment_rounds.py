@@ -149,6 +149,8 @@ def test_weights_must_name_top_level_criteria_and_not_all_be_zero() -> None:
         actions.set_weights(round_=round_, weights={"business-involvement-starters": 1.0})
     with pytest.raises(ValidationError):
         actions.set_weights(round_=round_, weights=dict.fromkeys(TOP, 0.0))
+    with pytest.raises(ValidationError):
+        actions.set_weights(round_=round_, weights={"relevance": float("nan")})
     actions.set_weights(round_=round_, weights={"relevance": 3.0})
 
     assert AssessmentRound.objects.get(pk=round_.pk).weights == {"relevance": 3.0}

@@ -187,7 +187,7 @@ def set_weights(*, round_: AssessmentRound, weights: Mapping[str, float]) -> Ass
     if unknown:
         raise ValidationError({"weights": _("Not a top-level criterion: %(keys)s") % {"keys": ", ".join(unknown)}})
     for key, value in weights.items():
-        if not isinstance(value, int | float) or isinstance(value, bool) or value < 0 or value > 100:
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 100:
             raise ValidationError({key: _("A weight is a number from 0 to 100.")})
     if weights and not any(weights.values()):
         raise ValidationError({"weights": _("At least one criterion needs a weight above 0.")})

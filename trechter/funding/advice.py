@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from trechter.agenda.models import Proposal
+from trechter.agenda.templatetags.trechter import euros
 from trechter.analytics import eligibility
 from trechter.funding.models import Instrument
 
@@ -102,7 +103,7 @@ def _bounds(low: Any, high: Any) -> str:
 
 
 def _euros(value: Any) -> str:
-    return f"€ {value:,.0f}".replace(",", ".") if value is not None else "?"
+    return euros(round(value)) if value is not None else "?"
 
 
 def describe(outcome: eligibility.Outcome) -> str:
