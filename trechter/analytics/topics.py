@@ -168,8 +168,9 @@ def topic_count(n: int) -> int:
     Why n / 30 for thousands: a cross-theme topic the seed names is a niche of some tens of
     projects in the public data (photovoltaics, 3D printing for medicine); sqrt(n / 2) gave
     topics of 80–180 texts in which such niches drowned in their field. On the CORDIS text
-    fixture both niches rank among the first ten cross-theme topics for every k from 75 to 110
-    and for few k under 70 (measured while choosing; tests/integration/test_topic_discovery.py)."""
+    fixture both niches ranked among the first ten cross-theme topics at every k tried from 75
+    to 110, at only one of six tried from 42 to 70, and not at 38 or 120 (measured while
+    choosing; tests/integration/test_topic_discovery.py)."""
     if n <= MIN_TOPICS:
         return max(1, n)
     wanted = max(math.sqrt(n / SQUARE_ROOT_OF), n / TOPIC_SIZE)
