@@ -203,6 +203,8 @@ def test_meetings_and_instruments_are_the_database_rows(client: Client) -> None:
     assert {(p["proposal"], p["state"]) for p in detail["proposals"]} == set(
         ProposalInstrument.objects.filter(instrument__key=used).values_list("proposal__key", "state")
     )
+    mit = client.get("/api/instruments/mit").json()
+    assert mit["rules"] == Instrument.objects.get(key="mit").rules and "200" in mit["rules_note"]
 
 
 @pytest.mark.parametrize("path", ["/api/proposals", "/api/organisations", "/api/people", "/api/meetings"])
@@ -292,6 +294,7 @@ def test_openapi_schema_is_valid_and_lists_every_path(client: Client) -> None:
         "/api/proposals",
         "/api/proposals/{key}",
         "/api/proposals/{key}/comments",
+        "/api/proposals/{key}/funding-advice",
         "/api/organisations",
         "/api/organisations/{key}",
         "/api/people",

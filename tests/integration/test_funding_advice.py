@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import translation
 
-from trechter.agenda.models import Proposal
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Party, Proposal
 from trechter.analytics import eligibility
 from trechter.funding import advice
 from trechter.funding.models import Instrument
@@ -74,3 +75,73 @@ def test_the_proposal_page_shows_which_instrument_fits(client: Client) -> None:
 
     assert "Which instrument fits?" in page
     assert "Interreg Flanders-Netherlands" in page
+
+
+def _dutch_sme_proposal(*, involve: Organisation | None) -> Proposal:
+    """A TRL 4–6 project led by a Dutch SME, with a Flemish organisation to involve or none."""
+    theme = Proposal.objects.filter(kind="project").first().theme  # type: ignore[union-attr]
+    proposal = Proposal.objects.create(
+        key="zz-advice", kind="project", theme=theme, title_nl="Advies", trl_from=4, trl_to=6
+    )
+    lead = Organisation.objects.create(key="zz-nl-sme", name="Grensmkb BV", side="NL", country="NL", type="sme")
+    Party.objects.create(proposal=proposal, organisation=lead, role="lead")
+    if involve is not None:
+        Party.objects.create(proposal=proposal, organisation=involve, role="to_involve")
+    return proposal
+
+
+def test_a_change_names_the_organisation_the_proposal_means_to_involve() -> None:
+    flemish = Organisation.objects.create(
+        key="zz-vl-uni", name="Grensuniversiteit", side="VL", country="BE", type="university"
+    )
+    proposal = _dutch_sme_proposal(involve=flemish)
+
+    with translation.override("en"):
+        found = {a.instrument.key: a for a in advice.advise(proposal, on=ON)}
+
+    interreg = found["interreg-vl-nl"]
+    sides = next(line for line in interreg.lines if line.kind == "sides")
+    assert interreg.status == eligibility.FAILS
+    assert [(c.text, c.involve) for c in sides.changes] == [("add a partner from Flanders", ("Grensuniversiteit",))]
+    assert interreg.status_with_involved == eligibility.UNKNOWN  # co-financing is not recorded
+    assert found["vlaio-funding"].status == eligibility.FAILS
+    assert found["vlaio-funding"].fits_once_involved
+    ibn = next(line for line in found["vlaio-ibn"].lines if line.kind == "partner_types")
+    assert all(change.involve == () for change in ibn.changes)  # a university is no company
+
+
+def test_without_organisations_to_involve_there_is_no_status_with_them() -> None:
+    proposal = _dutch_sme_proposal(involve=None)
+
+    found = advice.advise(proposal, on=ON)
+
+    assert found and all(a.status_with_involved is None and not a.fits_once_involved for a in found)
+    assert all(not change.involve for a in found for line in a.lines for change in line.changes)
+
+
+def test_the_api_gives_the_advice_with_codes_and_words_in_the_language_asked(client: Client) -> None:
+    flemish = Organisation.objects.create(
+        key="zz-vl-uni", name="Grensuniversiteit", side="VL", country="BE", type="university"
+    )
+    proposal = _dutch_sme_proposal(involve=flemish)
+
+    english = client.get(f"/api/proposals/{proposal.key}/funding-advice").json()
+    dutch = client.get(f"/api/proposals/{proposal.key}/funding-advice?lang=nl").json()
+    missing = client.get("/api/proposals/nope/funding-advice")
+
+    interreg = next(a for a in english if a["instrument"]["key"] == "interreg-vl-nl")
+    sides = next(rule for rule in interreg["rules"] if rule["kind"] == "sides")
+    assert interreg["status"] == "does_not_fit" and interreg["status_with_involved"] == "unknown"
+    assert sides["reason"] == "side_missing" and sides["params"] == {"required": ["NL", "VL"]}
+    assert sides["changes"] == [
+        {"code": "add_partner", "params": {"side": "VL", "type": "any"}, "text": "add a partner from Flanders",
+         "involve": ["Grensuniversiteit"]}
+    ]  # fmt: skip
+    dutch_sides = next(
+        r for a in dutch if a["instrument"]["key"] == "interreg-vl-nl" for r in a["rules"] if r["kind"] == "sides"
+    )
+    assert dutch_sides["changes"][0]["text"] != "add a partner from Flanders"
+    assert [a["status"] for a in english] == sorted(
+        (a["status"] for a in english), key=["fits", "unknown", "does_not_fit"].index
+    )
+    assert missing.status_code == 404

@@ -281,8 +281,11 @@ def evaluate(rules: Sequence[Mapping[str, Any]], case: Case) -> Verdict:
     return Verdict(status, outcomes)
 
 
-def _types(names: Sequence[str]) -> set[str]:
-    """Organisation types named by a rule, groups ("company") expanded."""
+def types_named(names: Sequence[str]) -> set[str]:
+    """Organisation types named by a rule or change, groups ("company") expanded; "any" (a
+    change's "add any partner") is every type."""
+    if "any" in names:
+        return set(ORGANISATION_TYPES)
     return {t for name in names for t in TYPE_GROUPS.get(name, (name,))}
 
 
@@ -332,7 +335,7 @@ def _eval_partner_types(rule: Mapping[str, Any], case: Case) -> Outcome:
     if not case.partners:
         return Outcome("partner_types", UNKNOWN, "partners_unknown", {"required": rule["required"]})
     present = {p.type for p in case.partners}
-    missing = [name for name in rule["required"] if not present & _types([name])]
+    missing = [name for name in rule["required"] if not present & types_named([name])]
     if missing:
         return Outcome("partner_types", FAILS, "type_missing", {"required": rule["required"], "missing": missing},
                        tuple(Change("add_partner", {"side": "", "type": name}) for name in missing))  # fmt: skip
@@ -343,7 +346,7 @@ def _eval_lead_type(rule: Mapping[str, Any], case: Case) -> Outcome:
     leads = [p for p in case.partners if p.is_lead]
     if not leads:
         return Outcome("lead_type", UNKNOWN, "lead_unknown", {"allowed": rule["allowed"]})
-    if not any(p.type in _types(rule["allowed"]) for p in leads):
+    if not any(p.type in types_named(rule["allowed"]) for p in leads):
         return Outcome("lead_type", FAILS, "lead_type_wrong", {"allowed": rule["allowed"]},
                        (Change("lead_by", {"types": rule["allowed"]}),))  # fmt: skip
     return Outcome("lead_type", FITS, "lead_type_right", {"allowed": rule["allowed"]})

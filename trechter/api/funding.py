@@ -37,5 +37,7 @@ def instrument_detail(request: HttpRequest, key: str) -> dict[str, Any]:
         **_instrument(instrument),
         "notes_nl": instrument.notes_nl,
         "source": instrument.source,
+        "rules": instrument.rules,
+        "rules_note": instrument.rules_note,
         "proposals": [{"proposal": use.proposal.key, "state": use.state} for use in uses],
     }

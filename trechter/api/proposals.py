@@ -6,6 +6,7 @@ from typing import Any, Literal
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
+from django.utils import translation
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -15,6 +16,7 @@ from trechter.api import validation
 from trechter.api.auth import READ_AUTH, token_auth
 from trechter.api.common import Mapped, caller, current_agenda, draft_out, organisation_ref, require, token_of
 from trechter.api.schemas import (
+    AdviceOut,
     Band,
     CommentIn,
     CommentOut,
@@ -26,6 +28,7 @@ from trechter.api.schemas import (
     ProposalIn,
     ProposalItem,
 )
+from trechter.funding import advice
 from trechter.search.queries import TRL_BANDS
 from trechter.versions import actions
 from trechter.versions.snapshot import PROPOSAL_FIELDS, proposal_values
@@ -133,6 +136,47 @@ def proposal_detail(request: HttpRequest, key: str, version: Literal["published"
     if proposal is None:
         raise Http404(f"No proposal '{key}'.")
     return _detail(proposal)
+
+
+@router.get(
+    "/proposals/{key}/funding-advice",
+    response={200: list[AdviceOut], 404: Detail},
+    auth=READ_AUTH,
+    summary="Which funding instrument fits a published proposal",
+)
+def proposal_funding_advice(request: HttpRequest, key: str, lang: Literal["nl", "en"] = "en") -> Any:
+    """Every instrument with eligibility rules held against the proposal: fits, does not fit or
+    unknown, each rule's outcome as a code with parameters and in words (`lang`), and what
+    would make a failing rule fit. Fitting instruments first."""
+    proposal = Proposal.objects.prefetch_related("parties__organisation", "instruments").filter(key=key).first()
+    if proposal is None:
+        raise Http404(f"No proposal '{key}'.")
+    with translation.override(lang):
+        return [_advice(found) for found in advice.advise(proposal)]
+
+
+def _advice(found: advice.Advice) -> dict[str, Any]:
+    instrument = found.instrument
+    return {
+        "instrument": {"key": instrument.key, "name": instrument.name, "acronym": instrument.acronym},
+        "status": found.status,
+        "named": found.named,
+        "status_with_involved": found.status_with_involved,
+        "rules": [
+            {
+                "kind": line.kind,
+                "status": line.status,
+                "reason": line.reason,
+                "params": line.params,
+                "text": line.text,
+                "changes": [
+                    {"code": c.code, "params": c.params, "text": c.text, "involve": list(c.involve)}
+                    for c in line.changes
+                ],
+            }
+            for line in found.lines
+        ],
+    }
 
 
 @router.post(

@@ -268,6 +268,32 @@ class MeetingItem(Schema):
     participant_count: int
 
 
+class AdviceChangeOut(Schema):
+    code: str
+    params: dict[str, Any]
+    text: str
+    involve: list[str] = Field(description="Organisations the proposal lists to involve that would bring it.")
+
+
+class AdviceRuleOut(Schema):
+    kind: str
+    status: Literal["fits", "does_not_fit", "unknown"]
+    reason: str
+    params: dict[str, Any]
+    text: str
+    changes: list[AdviceChangeOut]
+
+
+class AdviceOut(Schema):
+    instrument: InstrumentRef
+    status: Literal["fits", "does_not_fit", "unknown"]
+    named: bool = Field(description="The proposal names this instrument itself.")
+    status_with_involved: Literal["fits", "does_not_fit", "unknown"] | None = Field(
+        description="The status once the organisations to involve join; null when the proposal lists none."
+    )
+    rules: list[AdviceRuleOut]
+
+
 class InstrumentItem(Schema):
     key: str
     name: str
@@ -286,6 +312,8 @@ class InstrumentProposalOut(Schema):
 class InstrumentDetail(InstrumentItem):
     notes_nl: str
     source: str
+    rules: list[dict[str, Any]] = Field(description="Eligibility rules (kinds and parameters: analytics.eligibility).")
+    rules_note: str = Field(description="Where the rules come from.")
     proposals: list[InstrumentProposalOut]
 
 

@@ -4,14 +4,16 @@ them with analytics.eligibility, and words the outcome in the reader's language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from trechter.agenda.models import Proposal
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Party, Proposal
 from trechter.agenda.templatetags.trechter import euros
 from trechter.analytics import eligibility
 from trechter.funding.models import Instrument
@@ -20,12 +22,26 @@ ORDER = {eligibility.FITS: 0, eligibility.UNKNOWN: 1, eligibility.FAILS: 2}
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """What would make a rule fit, in words; `involve` names the organisations the proposal
+    already lists "to involve" that would bring it."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+    involve: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Line:
     """One rule's outcome in words, with what would change it."""
 
+    kind: str
     status: str
+    reason: str
+    params: dict[str, Any]
     text: str
-    changes: tuple[str, ...]
+    changes: tuple[Suggestion, ...]
 
 
 @dataclass(frozen=True)
@@ -34,23 +50,45 @@ class Advice:
     status: str  # eligibility.FITS, FAILS or UNKNOWN
     lines: tuple[Line, ...]
     named: bool  # the proposal names this instrument itself
+    status_with_involved: str | None = None  # the status once the organisations to involve join; None: none listed
 
     @property
     def problems(self) -> tuple[Line, ...]:
         return tuple(line for line in self.lines if line.status != eligibility.FITS)
+
+    @property
+    def fits_once_involved(self) -> bool:
+        return self.status != eligibility.FITS and self.status_with_involved == eligibility.FITS
+
+
+@dataclass(frozen=True)
+class Involved:
+    """An organisation the proposal names "to involve", as the advisor matches it to a change."""
+
+    name: str
+    partner: eligibility.Partner
+
+
+def partner_of(organisation: Organisation, *, is_lead: bool = False) -> eligibility.Partner:
+    """An agenda organisation as the rules see it ("EU" is no country)."""
+    country = organisation.country if organisation.country != "EU" else ""
+    return eligibility.Partner(side=organisation.side, country=country, type=organisation.type, is_lead=is_lead)
+
+
+def _parties(proposal: Proposal) -> list[Party]:
+    """The proposal's parties with their organisations: the prefetched ones when there are."""
+    cache = getattr(proposal, "_prefetched_objects_cache", {})
+    if "parties" in cache:
+        return list(cache["parties"])
+    return list(proposal.parties.select_related("organisation"))
 
 
 def case_of(proposal: Proposal, *, on: date | None = None) -> eligibility.Case:
     """The proposal as the advisor sees it: its TRL range, its lead and partners (not the
     organisations still "to involve"), its total budget, and the day of the advice."""
     partners = tuple(
-        eligibility.Partner(
-            side=party.organisation.side,
-            country=party.organisation.country if party.organisation.country != "EU" else "",
-            type=party.organisation.type,
-            is_lead=party.role == "lead",
-        )
-        for party in proposal.parties.select_related("organisation")
+        partner_of(party.organisation, is_lead=party.role == "lead")
+        for party in _parties(proposal)
         if party.role in ("lead", "partner")
     )
     return eligibility.Case(
@@ -63,20 +101,73 @@ def case_of(proposal: Proposal, *, on: date | None = None) -> eligibility.Case:
     )
 
 
-def advise(proposal: Proposal, *, on: date | None = None) -> list[Advice]:
+def involved_of(proposal: Proposal) -> tuple[Involved, ...]:
+    return tuple(
+        Involved(party.organisation.name, partner_of(party.organisation))
+        for party in _parties(proposal)
+        if party.role == "to_involve"
+    )
+
+
+def instruments_with_rules() -> list[Instrument]:
+    return list(Instrument.objects.exclude(rules=[]).order_by("name"))
+
+
+def advise(
+    proposal: Proposal, *, on: date | None = None, instruments: Sequence[Instrument] | None = None
+) -> list[Advice]:
     """Every instrument with rules, fitting ones first, then unknown, then those that do not
     fit; the instruments the proposal names itself first within each. Instruments without
-    rules are left out (nothing to say)."""
-    case = case_of(proposal, on=on)
-    named = set(proposal.instruments.values_list("instrument_id", flat=True))
+    rules are left out (nothing to say). A change that an organisation the proposal lists
+    "to involve" would bring names it, and each instrument says how it stands once they join."""
+    named = {use.instrument_id for use in proposal.instruments.all()}
+    return advise_case(case_of(proposal, on=on), involved_of(proposal), named, instruments)
+
+
+def advise_case(
+    case: eligibility.Case,
+    involved: Sequence[Involved] = (),
+    named: Collection[int] = (),
+    instruments: Sequence[Instrument] | None = None,
+) -> list[Advice]:
+    """The advice for any case: a proposal's, or a draft consortium's from the builder."""
     found = []
-    for instrument in Instrument.objects.exclude(rules=[]).order_by("name"):
+    joined = replace(case, partners=case.partners + tuple(i.partner for i in involved)) if involved else None
+    for instrument in instruments_with_rules() if instruments is None else instruments:
+        if not instrument.rules:
+            continue
         verdict = eligibility.evaluate(instrument.rules, case)
         lines = tuple(
-            Line(o.status, describe(o), tuple(describe_change(c) for c in o.changes)) for o in verdict.outcomes
+            Line(
+                o.kind, o.status, o.reason, o.params, describe(o), tuple(_suggest(c, case, involved) for c in o.changes)
+            )
+            for o in verdict.outcomes
         )
-        found.append(Advice(instrument, verdict.status, lines, instrument.pk in named))
+        with_involved = eligibility.evaluate(instrument.rules, joined).status if joined is not None else None
+        found.append(Advice(instrument, verdict.status, lines, instrument.pk in named, with_involved))
     return sorted(found, key=lambda a: (ORDER[a.status], not a.named, a.instrument.name))
+
+
+def _suggest(change: eligibility.Change, case: eligibility.Case, involved: Sequence[Involved]) -> Suggestion:
+    """The change in words, with the organisations to involve that would bring it."""
+    p = change.params
+    names: list[str] = []
+    if change.code == "add_partner":
+        types = eligibility.types_named([p["type"]])
+        names = [
+            i.name for i in involved if (not p.get("side") or i.partner.side == p["side"]) and i.partner.type in types
+        ]
+    elif change.code == "add_countries":
+        present = {partner.country for partner in case.partners}
+        allowed = set(p.get("allowed") or ())
+        names = [
+            i.name
+            for i in involved
+            if i.partner.country and i.partner.country not in present and (not allowed or i.partner.country in allowed)
+        ]
+    elif change.code == "lead_by":
+        names = [i.name for i in involved if i.partner.type in eligibility.types_named(p["types"])]
+    return Suggestion(change.code, dict(p), describe_change(change), tuple(sorted(set(names))))
 
 
 def _side(code: str) -> str:
