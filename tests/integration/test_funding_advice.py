@@ -103,7 +103,8 @@ def test_a_change_names_the_organisation_the_proposal_means_to_involve() -> None
     sides = next(line for line in interreg.lines if line.kind == "sides")
     assert interreg.status == eligibility.FAILS
     assert [(c.text, c.involve) for c in sides.changes] == [("add a partner from Flanders", ("Grensuniversiteit",))]
-    assert interreg.status_with_involved == eligibility.UNKNOWN  # co-financing is not recorded
+    assert interreg.status_with_involved == eligibility.FITS and interreg.fits_once_involved
+    assert [line.reason for line in interreg.conditions] == ["co_financing_condition", "rate_note"]
     assert found["vlaio-funding"].status == eligibility.FAILS
     assert found["vlaio-funding"].fits_once_involved
     ibn = next(line for line in found["vlaio-ibn"].lines if line.kind == "partner_types")
@@ -131,7 +132,7 @@ def test_the_api_gives_the_advice_with_codes_and_words_in_the_language_asked(cli
 
     interreg = next(a for a in english if a["instrument"]["key"] == "interreg-vl-nl")
     sides = next(rule for rule in interreg["rules"] if rule["kind"] == "sides")
-    assert interreg["status"] == "does_not_fit" and interreg["status_with_involved"] == "unknown"
+    assert interreg["status"] == "does_not_fit" and interreg["status_with_involved"] == "fits"
     assert sides["reason"] == "side_missing" and sides["params"] == {"required": ["NL", "VL"]}
     assert sides["changes"] == [
         {"code": "add_partner", "params": {"side": "VL", "type": "any"}, "text": "add a partner from Flanders",

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from trechter.analytics import eligibility
 from trechter.analytics.eligibility import FAILS, FITS, UNKNOWN, Case, Change, Partner, RuleError, evaluate, parse_rules
 
 NL_COMPANY = Partner("NL", "NL", "sme", is_lead=True)
@@ -134,7 +135,8 @@ def test_interreg_funds_at_most_half(rate: float | None, status: str) -> None:
 def test_co_financing_required() -> None:
     rule = {"kind": "co_financing", "required": True}
 
-    assert [one(rule, Case(co_financed=v))[0] for v in (True, False, None)] == [FITS, FAILS, UNKNOWN]
+    assert [one(rule, Case(co_financed=v))[0] for v in (True, False, None)] == [FITS, FAILS, FITS]
+    assert one(rule, Case())[1] == "co_financing_condition" and "co_financing_condition" in eligibility.CONDITIONS
 
 
 def test_the_verdict_fails_on_any_failure_and_is_unknown_on_any_unknown() -> None:

@@ -26,6 +26,7 @@ from trechter.agenda.models import (
     ThemeLead,
 )
 from trechter.analytics import funnel
+from trechter.funding import advice
 
 DETAIL_LIMIT = 400
 
@@ -65,6 +66,7 @@ class ThemePage:
     activities: tuple[Activity, ...]
     actors: tuple[ThemeActor, ...]
     funnel: funnel.Funnel
+    instruments: tuple[advice.BandInstruments, ...]
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class FunnelOverview:
     selected: Theme | None
     funnel: funnel.Funnel
     summaries: tuple[ThemeSummary, ...]
+    instruments: tuple[advice.BandInstruments, ...]
 
     @property
     def largest_count(self) -> int:
@@ -105,6 +108,10 @@ def _labels() -> tuple[dict[str, str], dict[str, str]]:
     bands = {key: str(label) for key, label in vocabulary.BANDS}
     stages = {key: str(label) for key, label in vocabulary.VALUE_CHAIN_STAGES}
     return bands, stages
+
+
+def _trl_bands() -> list[tuple[str, str]]:
+    return [(key, str(label)) for key, label in vocabulary.BANDS if key != "all"]
 
 
 def _stage_labels(stages: Iterable[str]) -> tuple[str, ...]:
@@ -322,6 +329,7 @@ def theme_page(key: str, *, language: str) -> ThemePage | None:
         activities=tuple(activities),
         actors=tuple(actors),
         funnel=funnel.build_funnel(groups, _presences(proposals, activities, actors), band_labels, stage_labels),
+        instruments=advice.instruments_by_band(proposals, _trl_bands()),
     )
 
 
@@ -340,7 +348,7 @@ def funnel_overview(*, language: str, theme_key: str | None = None) -> FunnelOve
     actors = list(_actors())
     band_labels, stage_labels = _labels()
 
-    groups, summaries, presences = [], [], []
+    groups, summaries, presences, drawn = [], [], [], []
     for theme in themes:
         own = [p for p in proposals if p.theme_id == theme.pk]
         shared = [p for p in proposals if p.theme_id != theme.pk and theme in p.other_themes.all()]
@@ -362,10 +370,12 @@ def funnel_overview(*, language: str, theme_key: str | None = None) -> FunnelOve
         proposal_items, activity_items = _items(own, theme_activities, english, theme_url)
         name = (theme.name_en if english else "") or theme.name_nl
         groups.append(funnel.Group(theme.key, name, proposal_items + activity_items, theme_url))
+        drawn.extend(own)
         presences.extend(theme_presences)
     return FunnelOverview(
         themes=tuple(themes),
         selected=selected,
         funnel=funnel.build_funnel(groups, presences, band_labels, stage_labels),
         summaries=tuple(summaries),
+        instruments=advice.instruments_by_band(drawn, _trl_bands()),
     )

@@ -26,6 +26,9 @@ COMPANY_TYPES = ("large_company", "sme", "startup")
 KNOWLEDGE_TYPES = ("university", "university_hospital", "rto", "strategic_research_centre")
 ORGANISATION_TYPES = (*COMPANY_TYPES, *KNOWLEDGE_TYPES, "government", "cluster", "investor", "charity", "other")
 TYPE_GROUPS = {"company": COMPANY_TYPES, "knowledge": KNOWLEDGE_TYPES}  # a rule may name a group
+# Reasons of rules that fit because the case does not say otherwise: conditions the applicant
+# must meet (co-financing, the funding rate), listed with a fitting instrument.
+CONDITIONS = frozenset({"rate_note", "co_financing_condition"})
 MAX_BUDGET = 10**10  # € 10 billion: anything above is a typing error
 
 
@@ -404,8 +407,8 @@ def _eval_rate(rule: Mapping[str, Any], case: Case) -> Outcome:
 def _eval_co_financing(rule: Mapping[str, Any], case: Case) -> Outcome:
     if not rule["required"]:
         return Outcome("co_financing", FITS, "co_financing_optional", {})
-    if case.co_financed is None:
-        return Outcome("co_financing", UNKNOWN, "co_financing_unknown", {})
+    if case.co_financed is None:  # proposals rarely say; a condition to meet, not a reason to doubt the fit
+        return Outcome("co_financing", FITS, "co_financing_condition", {})
     if not case.co_financed:
         return Outcome("co_financing", FAILS, "co_financing_missing", {}, (Change("co_finance", {}),))
     return Outcome("co_financing", FITS, "co_financing_present", {})

@@ -57,6 +57,11 @@ class Advice:
         return tuple(line for line in self.lines if line.status != eligibility.FITS)
 
     @property
+    def conditions(self) -> tuple[Line, ...]:
+        """Rules that fit because the proposal does not say otherwise: conditions to meet."""
+        return tuple(line for line in self.lines if line.reason in eligibility.CONDITIONS)
+
+    @property
     def fits_once_involved(self) -> bool:
         return self.status != eligibility.FITS and self.status_with_involved == eligibility.FITS
 
@@ -262,7 +267,7 @@ def describe(outcome: eligibility.Outcome) -> str:
             _("funds at most %(r)s%% of the costs; the proposal asks more") % {"r": round(p["max_rate"] * 100)}
         ),
         "co_financing_optional": lambda: _("co-financing is optional"),
-        "co_financing_unknown": lambda: _("needs co-financing by the partners"),
+        "co_financing_condition": lambda: _("needs co-financing by the partners"),
         "co_financing_missing": lambda: _("needs co-financing by the partners; the proposal has none"),
         "co_financing_present": lambda: _("co-financed by the partners"),
     }
@@ -304,3 +309,103 @@ def _and(items: list[str]) -> str:
 def _or(codes: list[str]) -> str:
     names = [_type(c) for c in codes]
     return names[0] if len(names) == 1 else _("%(a)s or %(b)s") % {"a": ", ".join(names[:-1]), "b": names[-1]}
+
+
+def describe_rule(rule: dict[str, Any]) -> str:
+    """A stored rule in the reader's language, whatever case it is held against."""
+    kind = rule["kind"]
+    if kind == "trl":
+        return _("TRL %(a)s–%(b)s") % {"a": rule["trl_from"], "b": rule["trl_to"]}
+    if kind == "sides":
+        if rule["company_on_each"]:
+            return _("partners from %(sides)s, with a company on each side") % {"sides": _sides(rule["required"])}
+        return _("partners from %(sides)s") % {"sides": _sides(rule["required"])}
+    if kind == "countries":
+        text = ngettext(
+            "partners from at least %(n)s country", "partners from at least %(n)s countries", rule["min_count"]
+        ) % {"n": rule["min_count"]}
+        if rule["allowed"]:
+            text += " " + _("(of %(codes)s)") % {"codes": ", ".join(rule["allowed"])}
+        return text
+    if kind == "partner_types":
+        return _("among the partners: %(types)s") % {"types": _and([_type(t) for t in rule["required"]])}
+    if kind == "lead_type":
+        return _("led by: %(types)s") % {"types": _or(rule["allowed"])}
+    if kind == "budget":
+        return _("a budget of %(bounds)s per project") % {"bounds": _bounds(rule["min_eur"], rule["max_eur"])}
+    if kind == "region":
+        return _("a partner in %(regions)s") % {"regions": ", ".join(rule["allowed"])}
+    if kind == "call":
+        if rule["opens_on"] and rule["closes_on"]:
+            return _("call open from %(a)s to %(b)s") % {"a": rule["opens_on"], "b": rule["closes_on"]}
+        if rule["closes_on"]:
+            return _("call closes on %(d)s") % {"d": rule["closes_on"]}
+        return _("call opens on %(d)s") % {"d": rule["opens_on"]}
+    if kind == "funding_rate":
+        return _("funds at most %(r)s%% of the costs") % {"r": round(rule["max_rate"] * 100)}
+    if kind == "co_financing":
+        return _("co-financing by the partners required") if rule["required"] else _("co-financing optional")
+    return str(kind)
+
+
+def trl_range(instrument: Instrument) -> tuple[int, int] | None:
+    """The instrument's TRL range: its own fields, else its TRL rule; None when it has neither."""
+    if instrument.trl_from is not None and instrument.trl_to is not None:
+        return instrument.trl_from, instrument.trl_to
+    rule = next((r for r in instrument.rules if r.get("kind") == "trl"), None)
+    return (rule["trl_from"], rule["trl_to"]) if rule else None
+
+
+@dataclass(frozen=True)
+class InstrumentCount:
+    """An instrument in a TRL band: how many of the band's proposals it fits or may fit."""
+
+    instrument: Instrument
+    has_rules: bool
+    fits: int
+    unknown: int
+
+
+@dataclass(frozen=True)
+class BandInstruments:
+    key: str  # "1-3", "4-6", "7-9"; "" for instruments without a TRL range
+    label: str
+    proposals: int  # proposals with a TRL range in the band
+    instruments: tuple[InstrumentCount, ...]
+
+
+def instruments_by_band(
+    proposals: Sequence[Proposal], bands: Sequence[tuple[str, str]], *, on: date | None = None
+) -> tuple[BandInstruments, ...]:
+    """Per TRL band ("1-3" → label) the instruments working there, each with how many of the
+    band's proposals it fits by its rules; then the instruments with no TRL range, counted over
+    all proposals. Parties should be prefetched: no query per proposal, one for the instruments."""
+    instruments = list(Instrument.objects.order_by("name"))
+    verdicts = {
+        p.pk: {a.instrument.pk: a.status for a in advise_case(case_of(p, on=on), instruments=instruments)}
+        for p in proposals
+    }
+    found = []
+    for key, label in bands:
+        low, high = (int(part) for part in key.split("-"))
+        in_band = [
+            p for p in proposals if p.trl_from is not None and p.trl_from <= high and (p.trl_to or p.trl_from) >= low
+        ]
+        ranged = [i for i in instruments if (r := trl_range(i)) and r[0] <= high and r[1] >= low]
+        found.append(BandInstruments(key, label, len(in_band), _counts(ranged, in_band, verdicts)))
+    unranged = [i for i in instruments if trl_range(i) is None]
+    found.append(
+        BandInstruments("", _("Any TRL (none recorded)"), len(proposals), _counts(unranged, proposals, verdicts))
+    )
+    return tuple(found)
+
+
+def _counts(
+    instruments: Sequence[Instrument], proposals: Sequence[Proposal], verdicts: dict[int, dict[int, str]]
+) -> tuple[InstrumentCount, ...]:
+    counts = []
+    for instrument in instruments:
+        statuses = [verdicts[p.pk].get(instrument.pk) for p in proposals]
+        fits, unknown = statuses.count(eligibility.FITS), statuses.count(eligibility.UNKNOWN)
+        counts.append(InstrumentCount(instrument, bool(instrument.rules), fits, unknown))
+    return tuple(sorted(counts, key=lambda c: (not c.has_rules, -c.fits, -c.unknown, c.instrument.name)))
