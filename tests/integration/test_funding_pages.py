@@ -118,7 +118,8 @@ def test_the_core_group_edits_rules_and_the_history_keeps_who() -> None:
     [
         ('[{"kind": "trl", "trl_from": 0, "trl_to": 6}]', "rules[0].trl_from"),
         ('[{"kind": "trl", "trl_from": 6, "trl_to": 4}]', "rules[0].trl_from: TRL from (6) is above TRL to (4)"),
-        ('[{"kind": "sides", "required": ["NL"]}, {"kind": "budget", "max_eur": -1}]', "rules[1].max_eur: cannot be negative"),
+        ('[{"kind": "sides", "required": ["NL"]}, {"kind": "budget", "max_eur": -1}]',
+         "rules[1].max_eur: cannot be negative"),
         ('[{"kind": "budget", "max_eur": 5}', "Not valid JSON (line 1"),
         ('{"kind": "trl"}', "rules: must be a list of rules"),
         ('[{"kind": "lottery"}]', "rules[0].kind: unknown kind"),

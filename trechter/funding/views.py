@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -111,7 +112,7 @@ def instrument_rules(request: HttpRequest, key: str) -> HttpResponse:
     return render(request, "funding/instrument_rules.html", context)
 
 
-EXAMPLES = [  # one rule of each kind, as the editor's reference shows them
+EXAMPLES: list[dict[str, Any]] = [  # one rule of each kind, as the editor's reference shows them
     {"kind": "trl", "trl_from": 4, "trl_to": 6},
     {"kind": "sides", "required": ["NL", "VL"], "company_on_each": False},
     {"kind": "countries", "min_count": 3, "allowed": []},
