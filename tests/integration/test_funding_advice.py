@@ -107,8 +107,8 @@ def test_a_change_names_the_organisation_the_proposal_means_to_involve() -> None
     assert [line.reason for line in interreg.conditions] == ["co_financing_condition", "rate_note"]
     assert found["vlaio-funding"].status == eligibility.FAILS
     assert found["vlaio-funding"].fits_once_involved
-    ibn = next(line for line in found["vlaio-ibn"].lines if line.kind == "partner_types")
-    assert all(change.involve == () for change in ibn.changes)  # a university is no company
+    ibn = next(line for line in found["vlaio-ibn"].lines if line.kind == "sides")
+    assert [(c.text, c.involve) for c in ibn.changes] == [("add a company from Flanders", ())]  # a university is none
 
 
 def test_without_organisations_to_involve_there_is_no_status_with_them() -> None:

@@ -17,7 +17,9 @@ from django.test import Client
 from trechter.agenda.models import Proposal, Theme
 from trechter.evidence import actions as evidence
 from trechter.evidence.models import CordisOrganisation, OrganisationLink, Project
-from trechter.partners import actions
+from trechter.funding.models import Instrument
+from trechter.partners import actions, consortia, views
+from trechter.partners.forms import ConsortiumForm
 from trechter.partners.models import RecommenderWeights
 
 pytestmark = pytest.mark.django_db
@@ -186,3 +188,39 @@ def test_consortium_form_names_bad_sizes(client: Client, trained: RecommenderWei
     page = client.get("/en/partners/consortium/?text=solar&size_min=5&size_max=3").content.decode()
     assert "The largest team is smaller than the smallest." in page
     assert not team_members(page)
+
+
+def test_each_team_says_which_funding_fits_it(client: Client, trained: RecommenderWeights) -> None:
+    query = "text=solar+cells&need_company=on&need_knowledge=on&dutch_min=1&flemish_min=1&trl_from=4&trl_to=6"
+
+    page = client.get(f"/en/partners/consortium/?{query}").content.decode()
+    form = ConsortiumForm(dict(pair.split("=") for pair in query.replace("+", " ").split("&")))
+    assert form.is_valid(), form.errors
+    outcome = consortia.build(views._request(form.cleaned_data), consortia.requirements_of(form.cleaned_data), 1)
+
+    assert outcome is not None and outcome.teams
+    team = outcome.teams[0]
+    assert {a.instrument.key for a in team.funding} == set(
+        Instrument.objects.exclude(rules=[]).values_list("key", flat=True)
+    )
+    assert "interreg-vl-nl" in {a.instrument.key for a in team.funding_fits}  # TRL 4–6, both sides
+    eurostars = next(a for a in team.funding if a.instrument.key == "eurostars")
+    assert eurostars.status == "unknown" and [line.reason for line in eurostars.problems] == ["lead_unknown"]
+    teams = page.split('<article class="team">')[1:]
+    assert teams and all("Funding that fits this team" in t and "/en/instruments/interreg-vl-nl/" in t for t in teams)
+
+
+@pytest.mark.parametrize(
+    ("activity", "sme", "side", "expected"),
+    [("PRC", True, "NL", ("sme", "NL")), ("PRC", None, "VL", ("large_company", "VL")),
+     ("HES", None, "BRU", ("university", "BE_OTHER")), ("REC", None, "OTHER", ("rto", "OTHER")),
+     ("", None, "WAL", ("other", "BE_OTHER"))],
+)  # fmt: skip
+def test_a_cordis_organisation_as_the_eligibility_rules_see_it(
+    activity: str, sme: bool | None, side: str, expected: tuple[str, str]
+) -> None:
+    organisation = CordisOrganisation(org_id="x", name="X", country="BE", activity_type=activity, is_sme=sme, side=side)
+
+    partner = consortia.partner_of(organisation)
+
+    assert (partner.type, partner.side, partner.country) == (*expected, "BE")

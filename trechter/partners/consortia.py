@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from trechter.analytics import consortium, recommend
+from trechter.analytics import consortium, eligibility, recommend
 from trechter.evidence.models import CordisOrganisation, Participation
+from trechter.funding import advice
+from trechter.funding.models import Instrument
 from trechter.partners import queries
 
 POOL = 400  # candidates handed to the solver: the best by recommendation score
@@ -39,6 +42,15 @@ class Proposed:
     team: consortium.Team
     members: list[Member]
     coverage: dict[str, dict[str, int]]  # role → side → members
+    funding: tuple[advice.Advice, ...] = ()  # the instruments held against the team (funding.advice)
+
+    @property
+    def funding_fits(self) -> tuple[advice.Advice, ...]:
+        return tuple(a for a in self.funding if a.status == eligibility.FITS)
+
+    @property
+    def funding_unknown(self) -> tuple[advice.Advice, ...]:
+        return tuple(a for a in self.funding if a.status == eligibility.UNKNOWN)
 
     def coverage_rows(self) -> list[tuple[str, list[int]]]:
         """(kind of organisation, members per side in SIDE_NAMES order) for every kind."""
@@ -101,8 +113,54 @@ def build(search: queries.Request, requirements: consortium.Requirements, altern
     )
     result = consortium.build(candidates, wanted, alternatives=alternatives)
     names = queries.theme_names()
-    proposed = [_proposed(team, model, query, records, bands, names) for team in result.teams]
+    instruments = advice.instruments_with_rules()
+    proposed = [
+        _with_funding(_proposed(team, model, query, records, bands, names), search, requirements, instruments)
+        for team in result.teams
+    ]
     return Outcome(proposed, result.infeasible, on_board, len(candidates), records)
+
+
+# A CORDIS organisation's kind as the eligibility rules name it; a company is an SME when CORDIS says so.
+TYPE_OF_ACTIVITY = {"HES": "university", "REC": "rto", "PUB": "government", "OTH": "other", "": "other"}
+SIDE_OF_EVIDENCE = {"NL": "NL", "VL": "VL", "BRU": "BE_OTHER", "WAL": "BE_OTHER", "BE": "BE_OTHER"}
+
+
+def partner_of(organisation: CordisOrganisation) -> eligibility.Partner:
+    """A team member as the eligibility rules see it: side, country and kind of organisation."""
+    if organisation.activity_type == "PRC":
+        kind = "sme" if organisation.is_sme else "large_company"
+    else:
+        kind = TYPE_OF_ACTIVITY.get(organisation.activity_type or "", "other")
+    return eligibility.Partner(
+        side=SIDE_OF_EVIDENCE.get(organisation.side, "OTHER"), country=organisation.country or "", type=kind
+    )
+
+
+def team_case(members: list[Member], search: queries.Request, requirements: consortium.Requirements) -> eligibility.Case:
+    """A draft consortium as the funding advisor sees it: its members, the TRL range asked (or
+    the proposal's), and the proposal's budget when the team is built for one; no lead yet."""
+    proposal = search.proposal
+    trl = requirements.trl or ((proposal.trl_from, proposal.trl_to) if proposal is not None else (None, None))
+    return eligibility.Case(
+        trl_from=trl[0],
+        trl_to=trl[1],
+        partners=tuple(partner_of(member.organisation) for member in members),
+        budget_min_eur=proposal.budget_total_min_eur if proposal is not None else None,
+        budget_max_eur=proposal.budget_total_max_eur if proposal is not None else None,
+        on=date.today(),
+    )
+
+
+def _with_funding(
+    proposed: Proposed,
+    search: queries.Request,
+    requirements: consortium.Requirements,
+    instruments: list[Instrument],
+) -> Proposed:
+    named = set(search.proposal.instruments.values_list("instrument_id", flat=True)) if search.proposal else set()
+    found = advice.advise_case(team_case(proposed.members, search, requirements), (), named, instruments)
+    return replace(proposed, funding=tuple(found))
 
 
 def _proposed(
