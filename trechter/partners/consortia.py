@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from trechter.analytics import consortium, eligibility, recommend
 from trechter.evidence.models import CordisOrganisation, Participation
 from trechter.funding import advice
-from trechter.funding.models import Instrument
 from trechter.partners import queries
 
 POOL = 400  # candidates handed to the solver: the best by recommendation score
@@ -114,10 +113,12 @@ def build(search: queries.Request, requirements: consortium.Requirements, altern
     result = consortium.build(candidates, wanted, alternatives=alternatives)
     names = queries.theme_names()
     instruments = advice.instruments_with_rules()
-    proposed = [
-        _with_funding(_proposed(team, model, query, records, bands, names), search, requirements, instruments)
-        for team in result.teams
-    ]
+    named = set(search.proposal.instruments.values_list("instrument_id", flat=True)) if search.proposal else set()
+    proposed = []
+    for team in result.teams:
+        members = _proposed(team, model, query, records, bands, names)
+        case = team_case(members.members, search, requirements)
+        proposed.append(replace(members, funding=tuple(advice.advise_case(case, (), named, instruments))))
     return Outcome(proposed, result.infeasible, on_board, len(candidates), records)
 
 
@@ -137,7 +138,9 @@ def partner_of(organisation: CordisOrganisation) -> eligibility.Partner:
     )
 
 
-def team_case(members: list[Member], search: queries.Request, requirements: consortium.Requirements) -> eligibility.Case:
+def team_case(
+    members: list[Member], search: queries.Request, requirements: consortium.Requirements
+) -> eligibility.Case:
     """A draft consortium as the funding advisor sees it: its members, the TRL range asked (or
     the proposal's), and the proposal's budget when the team is built for one; no lead yet."""
     proposal = search.proposal
@@ -150,17 +153,6 @@ def team_case(members: list[Member], search: queries.Request, requirements: cons
         budget_max_eur=proposal.budget_total_max_eur if proposal is not None else None,
         on=date.today(),
     )
-
-
-def _with_funding(
-    proposed: Proposed,
-    search: queries.Request,
-    requirements: consortium.Requirements,
-    instruments: list[Instrument],
-) -> Proposed:
-    named = set(search.proposal.instruments.values_list("instrument_id", flat=True)) if search.proposal else set()
-    found = advice.advise_case(team_case(proposed.members, search, requirements), (), named, instruments)
-    return replace(proposed, funding=tuple(found))
 
 
 def _proposed(
