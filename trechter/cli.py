@@ -21,6 +21,8 @@ trechter import-cordis PATH… [--force]
 trechter discover-topics [--no-progress]
                              topics in the agenda's and the imported projects' texts; cross-theme
                              topics ranked (earlier topic ids kept where topics match)
+trechter funding-advice KEY [--lang nl|en] [--on DATE] [--json]
+                             which funding instrument fits a proposal, and what would make one fit
 trechter token create USER [--name N] [--days D] | list [USER] | revoke PREFIX
                              personal API tokens (shown once; stored hashed)
 trechter django-check        Django's own system check
@@ -44,6 +46,7 @@ ALIASES = {
     "eval-recommend": "eval_recommend",
     "train-recommender": "train_recommender",
     "discover-topics": "discover_topics",
+    "funding-advice": "funding_advice",
 }
 
 

@@ -4,10 +4,13 @@ named when an instrument is saved; the proposal page shows the advice."""
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import CommandError
 from django.test import Client
 from django.utils import translation
 
@@ -146,3 +149,23 @@ def test_the_api_gives_the_advice_with_codes_and_words_in_the_language_asked(cli
         (a["status"] for a in english), key=["fits", "unknown", "does_not_fit"].index
     )
     assert missing.status_code == 404
+
+
+def test_the_command_line_gives_the_advice_in_text_and_json(call: Any) -> None:
+    flemish = Organisation.objects.create(
+        key="zz-vl-uni", name="Grensuniversiteit", side="VL", country="BE", type="university"
+    )
+    proposal = _dutch_sme_proposal(involve=flemish)
+
+    text = call("funding_advice", proposal.key, "--lang", "en", "--on", "2016-10-01")
+    data = json.loads(call("funding_advice", proposal.key, "--json", "--on", "2016-10-01"))
+
+    assert "- Interreg Flanders-Netherlands — does not fit (fits once the organisations to involve join)" in text
+    assert (
+        "    - needs partners from the Netherlands and Flanders → add a partner from Flanders (Grensuniversiteit)"
+        in text
+    )
+    with translation.override("nl"):
+        assert data == [advice.as_data(a) for a in advice.advise(proposal, on=ON)]
+    with pytest.raises(CommandError, match="proposal: no proposal with key 'nope'"):
+        call("funding_advice", "nope")

@@ -152,31 +152,7 @@ def proposal_funding_advice(request: HttpRequest, key: str, lang: Literal["nl", 
     if proposal is None:
         raise Http404(f"No proposal '{key}'.")
     with translation.override(lang):
-        return [_advice(found) for found in advice.advise(proposal)]
-
-
-def _advice(found: advice.Advice) -> dict[str, Any]:
-    instrument = found.instrument
-    return {
-        "instrument": {"key": instrument.key, "name": instrument.name, "acronym": instrument.acronym},
-        "status": found.status,
-        "named": found.named,
-        "status_with_involved": found.status_with_involved,
-        "rules": [
-            {
-                "kind": line.kind,
-                "status": line.status,
-                "reason": line.reason,
-                "params": line.params,
-                "text": line.text,
-                "changes": [
-                    {"code": c.code, "params": c.params, "text": c.text, "involve": list(c.involve)}
-                    for c in line.changes
-                ],
-            }
-            for line in found.lines
-        ],
-    }
+        return [advice.as_data(found) for found in advice.advise(proposal)]
 
 
 @router.post(

@@ -153,6 +153,31 @@ def advise_case(
     return sorted(found, key=lambda a: (ORDER[a.status], not a.named, a.instrument.name))
 
 
+def as_data(found: Advice) -> dict[str, Any]:
+    """One instrument's advice as plain data (the API and `trechter funding-advice --json`)."""
+    instrument = found.instrument
+    return {
+        "instrument": {"key": instrument.key, "name": instrument.name, "acronym": instrument.acronym},
+        "status": found.status,
+        "named": found.named,
+        "status_with_involved": found.status_with_involved,
+        "rules": [
+            {
+                "kind": line.kind,
+                "status": line.status,
+                "reason": line.reason,
+                "params": line.params,
+                "text": line.text,
+                "changes": [
+                    {"code": c.code, "params": c.params, "text": c.text, "involve": list(c.involve)}
+                    for c in line.changes
+                ],
+            }
+            for line in found.lines
+        ],
+    }
+
+
 def _suggest(change: eligibility.Change, case: eligibility.Case, involved: Sequence[Involved]) -> Suggestion:
     """The change in words, with the organisations to involve that would bring it."""
     p = change.params
