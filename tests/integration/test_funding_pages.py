@@ -5,13 +5,17 @@ group only, every rule checked with the field named, nothing half written, histo
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from tests.factories import PASSWORD, make_user
-from trechter.agenda.models import Proposal
+from trechter.actors.models import Organisation
+from trechter.agenda.models import Party, Proposal
 from trechter.analytics import eligibility
 from trechter.funding import actions, advice
 from trechter.funding.models import Instrument
@@ -176,3 +180,21 @@ def test_a_rule_edit_changes_the_advice_on_the_proposal_page() -> None:
     page = client.get(f"/en/proposals/{proposal.key}/").content.decode()
 
     assert "needs partners from at least 40 countries" in page
+
+
+def test_holding_every_proposal_against_an_instrument_takes_the_same_queries_for_more_proposals(
+    django_assert_num_queries: Any,
+) -> None:
+    interreg = Instrument.objects.get(key="interreg-vl-nl")
+    with CaptureQueriesContext(connection) as before:
+        first = advice.held_against(interreg)
+    theme = Proposal.objects.first().theme  # type: ignore[union-attr]
+    extra = Proposal.objects.create(key="zz-extra", kind="project", theme=theme, title_nl="Extra", trl_from=4, trl_to=6)
+    organisation = Organisation.objects.filter(side="VL").first()
+    Party.objects.create(proposal=extra, organisation=organisation, role="lead")
+
+    with django_assert_num_queries(len(before.captured_queries)):
+        second = advice.held_against(interreg)
+
+    total = len(second.fits) + len(second.unknown) + len(second.fails)
+    assert total == len(first.fits) + len(first.unknown) + len(first.fails) + 1 == Proposal.objects.count()

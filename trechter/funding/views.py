@@ -4,8 +4,6 @@ fits, and the rules editor (core group)."""
 from __future__ import annotations
 
 import json
-from collections import Counter
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -17,17 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from trechter.agenda.models import Proposal
 from trechter.analytics import eligibility
 from trechter.funding import actions, advice
 from trechter.funding.forms import RulesForm
 from trechter.funding.models import Instrument
-
-
-@dataclass(frozen=True)
-class ProposalFit:
-    proposal: Proposal
-    advice: advice.Advice
 
 
 @require_GET
@@ -46,31 +37,17 @@ def instrument_detail(request: HttpRequest, key: str) -> HttpResponse:
     instrument = Instrument.objects.filter(key=key).first()
     if instrument is None:
         raise Http404
-    fits: dict[str, list[ProposalFit]] = {eligibility.FITS: [], eligibility.UNKNOWN: [], eligibility.FAILS: []}
-    reasons: Counter[str] = Counter()
-    if instrument.rules:
-        proposals = Proposal.objects.select_related("theme").prefetch_related("parties__organisation", "instruments")
-        for proposal in proposals.order_by("theme__order", "key"):
-            found = advice.advise(proposal, instruments=[instrument])[0]
-            fits[found.status].append(ProposalFit(proposal, found))
-            if found.status == eligibility.FAILS:
-                reasons.update({line.text for line in found.problems if line.status == eligibility.FAILS})
+    held = advice.held_against(instrument)
     uses = instrument.proposals.select_related("proposal").order_by("proposal__key")
     context = {
         "instrument": instrument,
         "trl": advice.trl_range(instrument),
         "rules": [advice.describe_rule(rule) for rule in instrument.rules],
-        "fits": fits[eligibility.FITS],
+        "held": held,
         "groups": [
-            (_("May fit"), fits[eligibility.UNKNOWN], eligibility.UNKNOWN),
-            (_("Does not fit"), fits[eligibility.FAILS], eligibility.FAILS),
+            (_("May fit"), held.unknown, eligibility.UNKNOWN),
+            (_("Does not fit"), held.fails, eligibility.FAILS),
         ],
-        "unknown": fits[eligibility.UNKNOWN],
-        "fails": fits[eligibility.FAILS],
-        "conditions": [
-            advice.describe_rule(r) for r in instrument.rules if r["kind"] in ("co_financing", "funding_rate")
-        ],
-        "fail_reasons": reasons.most_common(5),
         "uses": uses,
         "can_edit": request.user.has_perm("funding.edit_rules"),
     }
