@@ -38,7 +38,7 @@ system-deps:
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
-	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py trechter/api trechter/reports trechter/exchange trechter/evidence trechter/partners trechter/topics trechter/assessment trechter/funding
+	TRECHTER_DEBUG=1 $(VENV)/bin/mypy trechter/seed trechter/analytics trechter/versions trechter/accounts trechter/search trechter/vocabulary.py trechter/settings.py trechter/agenda/queries.py trechter/agenda/funnel.py trechter/agenda/forms.py trechter/agenda/views trechter/actors/queries.py trechter/pagecache.py trechter/api trechter/reports trechter/exchange trechter/evidence trechter/partners trechter/topics trechter/assessment trechter/funding trechter/fof
 	TRECHTER_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 format: $(STAMP)

@@ -10,6 +10,7 @@ from trechter.accounts.models import Role
 from trechter.actors import models as actors
 from trechter.agenda import models as agenda
 from trechter.assessment import models as assessment
+from trechter.fof import models as fof
 from trechter.funding import models as funding
 from trechter.topics import models as topics
 from trechter.versions import models as versions
@@ -18,6 +19,13 @@ PASSWORD = "correct-horse-battery-staple"
 
 # Dependants before what they depend on (the foreign keys are PROTECT on purpose).
 DELETION_ORDER = [
+    fof.Consensus,
+    fof.AspectScore,
+    fof.Assignment,
+    fof.Application,
+    fof.JuryMember,
+    fof.AwardRound,
+    fof.Affiliation,
     versions.Comment,
     versions.Draft,
     versions.Version,

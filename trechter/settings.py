@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "trechter.evidence",
     "trechter.partners",
     "trechter.topics",
+    "trechter.fof",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,239 @@
+"""Changes to a FoF / Smart Industry round: the round and its jury, applications, assignments,
+scores, the consensus, the decision and the publication.
+
+Every action checks its input and the round's state and raises ValidationError naming the
+field; each runs in one transaction, so a refused change leaves nothing half written. Who may
+call which action is decided in the views (fof/rules.py); the conflict of interest is also
+checked here, so no path around the views can assign or score it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from trechter.actors.models import Organisation
+from trechter.analytics import award
+from trechter.fof.models import Application, AspectScore, Assignment, AwardRound, Consensus, JuryMember
+from trechter.fof.rules import affiliated_with
+
+NEXT_STATE = {"draft": "open", "open": "assessing"}  # later states follow decide_round and publish
+
+
+@transaction.atomic
+def create_round(
+    *, key: str, year: int, title_nl: str, opens_on: date, closes_on: date, announce_on: date, by: Any, **method: Any
+) -> AwardRound:
+    """A new round in preparation, with the seed's method unless `method` changes it
+    (aspects, scale_min, scale_max, award_level, label_years, reminder_days,
+    assessors_per_application, max_spread, title_en)."""
+    round_ = AwardRound(
+        key=slugify(key)[:80], year=year, title_nl=title_nl.strip()[:200], opens_on=opens_on, closes_on=closes_on,
+        announce_on=announce_on, **method,
+    )  # fmt: skip
+    round_.full_clean()
+    round_._history_user = by  # type: ignore[attr-defined]
+    round_.save()
+    return round_
+
+
+@transaction.atomic
+def advance(*, round_: AwardRound, by: Any) -> AwardRound:
+    """In preparation → open for applications → assessing."""
+    locked = AwardRound.objects.select_for_update().get(pk=round_.pk)
+    if locked.state not in NEXT_STATE:
+        raise ValidationError({"state": _("The round is past this step.")})
+    if locked.state == "open" and not locked.jury.exists():
+        raise ValidationError({"jury": _("Name the jury before the assessment starts.")})
+    locked.state = NEXT_STATE[locked.state]
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save(update_fields=["state"])
+    return locked
+
+
+@transaction.atomic
+def add_juror(*, round_: AwardRound, user: Any, side: str, is_chair: bool = False, by: Any) -> JuryMember:
+    if side not in ("NL", "VL"):
+        raise ValidationError({"side": _("A juror sits for the Netherlands (NL) or Flanders (VL).")})
+    round_ = _fresh(round_.pk)
+    if round_.state in ("decided", "published"):
+        raise ValidationError({"jury": _("The round is decided; its jury stays as it was.")})
+    juror, _created = JuryMember.objects.update_or_create(
+        round=round_, user=user, defaults={"side": side, "is_chair": is_chair}
+    )
+    return juror
+
+
+@transaction.atomic
+def apply(
+    *, round_: AwardRound, organisation: Organisation, by: Any, motivation: str = "", on: date | None = None
+) -> Application:
+    """A company's application, while the call is open, by someone who works for it."""
+    on = on or timezone.localdate()
+    round_ = _fresh(round_.pk)
+    if round_.state != "open" or not round_.opens_on <= on <= round_.closes_on:
+        raise ValidationError({"round": _("The call of this round is not open.")})
+    if organisation.side not in ("NL", "VL"):
+        raise ValidationError({"organisation": _("Companies from the Netherlands or Flanders apply.")})
+    if not by.affiliations.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": _("You can only apply for an organisation you work for.")})
+    if Application.objects.filter(round=round_, organisation=organisation).exists():
+        raise ValidationError({"organisation": _("This organisation has applied to this round already.")})
+    return Application.objects.create(
+        round=round_, organisation=organisation, side=organisation.side, applicant=by, motivation=motivation.strip()
+    )
+
+
+@transaction.atomic
+def assign(*, application: Application, assessor: Any, by: Any) -> Assignment:
+    """Ask a juror to score an application; refused for a juror who works for the company."""
+    round_ = _fresh(application.round_id)
+    if round_.state not in ("open", "assessing"):
+        raise ValidationError({"assessor": _("Assessors are assigned before the decision.")})
+    if not round_.jury.filter(user=assessor).exists():
+        raise ValidationError({"assessor": _("Only jurors of this round assess its applications.")})
+    if affiliated_with(assessor, application):
+        raise ValidationError(
+            {"assessor": _("Conflict of interest: %(name)s works for %(company)s.")
+             % {"name": assessor.get_username(), "company": application.organisation.name}}
+        )  # fmt: skip
+    assignment, _created = Assignment.objects.get_or_create(application=application, assessor=assessor)
+    return assignment
+
+
+@transaction.atomic
+def submit_scores(
+    *, assignment: Assignment, levels: Mapping[str, object], comments: Mapping[str, str], by: Any
+) -> Assignment:
+    """An assessor's level and comment for every aspect, all at once; again until the consensus."""
+    locked = Assignment.objects.select_for_update().select_related("application__round").get(pk=assignment.pk)
+    application = locked.application
+    if locked.assessor_id != by.pk:
+        raise ValidationError({"assessor": _("Only the assigned assessor scores this application.")})
+    if application.round.state != "assessing":
+        raise ValidationError({"round": _("The round is not being assessed.")})
+    if affiliated_with(by, application):
+        raise ValidationError({"assessor": _("Conflict of interest: you work for this company.")})
+    if application.consensus.exists():
+        raise ValidationError({"round": _("The jury has started agreeing on this application; scores are final.")})
+    try:
+        checked = award.check_scores(application.round.method, levels)
+    except award.ScoreError as error:
+        raise ValidationError({error.field: error.message}) from None
+    for aspect, level in checked.items():
+        comment = str(comments.get(aspect, "")).strip()
+        if len(comment) > 3000:
+            raise ValidationError({f"{aspect}_comment": _("At most 3,000 characters.")})
+        AspectScore.objects.update_or_create(
+            assignment=locked, aspect=aspect, defaults={"level": level, "comment": comment}
+        )
+    locked.submitted_at = timezone.now()
+    locked.save(update_fields=["submitted_at"])
+    return locked
+
+
+def _fresh(pk: int) -> AwardRound:
+    """The round as stored now (a caller's instance may predate a change of state)."""
+    return AwardRound.objects.get(pk=pk)
+
+
+def spreads(application: Application) -> tuple[award.AspectSpread, ...]:
+    """The submitted assessors' levels per aspect, flagged where more than one level apart."""
+    by_assessor: dict[int, dict[str, int]] = {}
+    rows = AspectScore.objects.filter(assignment__application=application, assignment__submitted_at__isnull=False)
+    for assignment_id, aspect, level in rows.order_by("assignment_id").values_list("assignment_id", "aspect", "level"):
+        by_assessor.setdefault(assignment_id, {})[aspect] = level
+    return award.spreads(application.round.method, list(by_assessor.values()))
+
+
+@transaction.atomic
+def agree(
+    *, application: Application, aspect: str, level: int, by: Any, reason: str = "", comment: str = ""
+) -> Consensus:
+    """The jury's level for one aspect. Where assessors were more than one level apart, or the
+    level is not the one proposed, the reason is required and recorded."""
+    round_ = _fresh(application.round_id)
+    method = round_.method
+    if round_.state != "assessing":
+        raise ValidationError({"round": _("The round is not being assessed.")})
+    if aspect not in method.keys:
+        raise ValidationError({"aspect": _("Not an aspect of this round.")})
+    if isinstance(level, bool) or not isinstance(level, int) or level not in method.levels:
+        raise ValidationError(
+            {"level": _("A level from %(low)s to %(high)s.") % {"low": method.scale_min, "high": method.scale_max}}
+        )
+    submitted = application.assignments.filter(submitted_at__isnull=False).count()
+    if submitted < method.assessors:
+        raise ValidationError(
+            {"application": _("Waiting for scores: %(done)s of %(needed)s assessors have scored.")
+             % {"done": submitted, "needed": method.assessors}}
+        )  # fmt: skip
+    spread = next(s for s in spreads(application) if s.aspect == aspect)
+    if (spread.flagged or level != spread.proposed) and not reason.strip():
+        raise ValidationError({"reason": _("Say why: the assessors disagreed, or this is not the proposed level.")})
+    consensus, _created = Consensus.objects.update_or_create(
+        application=application, aspect=aspect,
+        defaults={"level": level, "was_flagged": spread.flagged, "reason": reason.strip(),
+                  "comment": comment.strip(), "agreed_by": by},
+    )  # fmt: skip
+    return consensus
+
+
+@transaction.atomic
+def decide_round(*, round_: AwardRound, by: Any) -> list[tuple[Application, award.Decision]]:
+    """Apply the award rule to every application once every aspect has an agreed level; the
+    winners' labels run from the announcement day."""
+    locked = AwardRound.objects.select_for_update().get(pk=round_.pk)
+    if locked.state != "assessing":
+        raise ValidationError({"round": _("Only a round being assessed is decided.")})
+    method = locked.method
+    applications = list(locked.applications.select_related("organisation").prefetch_related("consensus"))
+    if not applications:
+        raise ValidationError({"round": _("The round has no applications.")})
+    decided = []
+    now = timezone.now()
+    for application in applications:
+        agreed = {c.aspect: c.level for c in application.consensus.all()}
+        decision = award.decide(method, agreed)
+        if decision.missing:
+            raise ValidationError(
+                {"round": _("%(company)s has no agreed level for: %(aspects)s.")
+                 % {"company": application.organisation.name, "aspects": ", ".join(decision.missing)}}
+            )  # fmt: skip
+        application.awarded = decision.awarded
+        application.decided_at = now
+        application.label_valid_until = (
+            award.label_valid_until(locked.announce_on, method.label_years) if decision.awarded else None
+        )
+        application.save(update_fields=["awarded", "decided_at", "label_valid_until"])
+        decided.append((application, decision))
+    locked.state = "decided"
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save(update_fields=["state"])
+    return decided
+
+
+@transaction.atomic
+def publish(*, round_: AwardRound, by: Any, on: date | None = None) -> AwardRound:
+    """Publish the decision for both sides at once, on or after the announcement day."""
+    on = on or timezone.localdate()
+    locked = AwardRound.objects.select_for_update().get(pk=round_.pk)
+    if locked.state != "decided":
+        raise ValidationError({"round": _("Only a decided round is published.")})
+    if on < locked.announce_on:
+        raise ValidationError(
+            {"announce_on": _("The awards are announced on %(day)s, in Flanders and the Netherlands at once.")
+             % {"day": locked.announce_on.isoformat()}}
+        )  # fmt: skip
+    locked.state = "published"
+    locked.published_at = timezone.now()
+    locked._history_user = by  # type: ignore[attr-defined]
+    locked.save(update_fields=["state", "published_at"])
+    return locked
