@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from tests.factories import make_user
 from trechter.actors.models import Organisation
@@ -22,6 +23,12 @@ ASPECTS = [
     "world_class_manufacturing", "end_to_end_engineering", "digital_factory", "human_centred_production",
     "production_network", "eco_production", "smart_production_systems",
 ]  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    with translation.override("en"):
+        yield
 
 
 def _company(key: str, side: str) -> Organisation:
@@ -201,7 +208,8 @@ def test_no_decision_while_an_aspect_has_no_agreed_level(world: dict[str, Any]) 
     with pytest.raises(ValidationError) as refused:
         actions.decide_round(round_=world["round"], by=world["core"])
 
-    assert "has no agreed level for" in refused.value.message_dict["round"][0]
+    message = refused.value.message_dict["round"][0]
+    assert message.startswith("Maakbedrijf Nl has no agreed level for: World-class manufacturing technologies, ")
     application.refresh_from_db()
     assert application.awarded is None and AwardRound.objects.get(pk=world["round"].pk).state == "assessing"
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trechter.actors.models import Organisation
@@ -139,6 +140,12 @@ def submit_scores(
     return locked
 
 
+def _aspect_names(method: award.Method, keys: tuple[str, ...]) -> str:
+    english = (get_language() or "nl").startswith("en")
+    names = {a.key: (a.name_en if english and a.name_en else a.name_nl) for a in method.aspects}
+    return ", ".join(names.get(key, key) for key in keys)
+
+
 def _fresh(pk: int) -> AwardRound:
     """The round as stored now (a caller's instance may predate a change of state)."""
     return AwardRound.objects.get(pk=pk)
@@ -205,7 +212,7 @@ def decide_round(*, round_: AwardRound, by: Any) -> list[tuple[Application, awar
         if decision.missing:
             raise ValidationError(
                 {"round": _("%(company)s has no agreed level for: %(aspects)s.")
-                 % {"company": application.organisation.name, "aspects": ", ".join(decision.missing)}}
+                 % {"company": application.organisation.name, "aspects": _aspect_names(method, decision.missing)}}
             )  # fmt: skip
         application.awarded = decision.awarded
         application.decided_at = now
