@@ -27,6 +27,7 @@ urlpatterns += i18n_patterns(
     path("partners/", include("trechter.partners.urls")),
     path("topics/", include("trechter.topics.urls")),
     path("instruments/", include("trechter.funding.urls")),
+    path("fof/", include("trechter.fof.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(template_name="accounts/login.html"), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/tokens/", include("trechter.accounts.urls")),

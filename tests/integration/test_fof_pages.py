@@ -1,0 +1,151 @@
+"""The FoF / Smart Industry pages (issue 9): the core group runs a round through the web, an
+assessor scores with the aspect named when out of range, the chair agrees, the company reads
+its report after publication only; roles and the conflict of interest refused."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from docx import Document as Docx
+from pypdf import PdfReader
+
+from tests.factories import PASSWORD, make_user
+from trechter.actors.models import Organisation
+from trechter.fof import actions
+from trechter.fof.models import Affiliation, Application, AwardRound
+
+pytestmark = pytest.mark.django_db
+ASPECTS = AwardRound().method.keys
+
+
+def _client(user: Any) -> Client:
+    client = Client()
+    assert client.login(username=user.username, password=PASSWORD)
+    return client
+
+
+@pytest.fixture
+def running() -> dict[str, Any]:
+    """A round being assessed today: two companies, two assessors each, a chair."""
+    today = timezone.localdate()
+    core = make_user("kern", "core_group")
+    round_ = actions.create_round(
+        key="fof-now", year=today.year, title_nl="FoF-award nu", opens_on=today - timedelta(days=30),
+        closes_on=today, announce_on=today, by=core,
+    )  # fmt: skip
+    people: dict[str, Any] = {"core": core, "round": round_}
+    for side, country in (("NL", "NL"), ("VL", "BE")):
+        company = Organisation.objects.create(
+            key=f"fab-{side.lower()}", name=f"Fabriek {side}", side=side, country=country, type="sme"
+        )
+        people[side] = company
+        people[f"{side}-boss"] = make_user(f"boss-{side.lower()}")
+        Affiliation.objects.create(user=people[f"{side}-boss"], organisation=company)
+    for name, side, chair in (("joke", "NL", False), ("jan", "VL", False), ("chair", "VL", True)):
+        people[name] = make_user(name, "jury")
+        actions.add_juror(round_=round_, user=people[name], side=side, is_chair=chair, by=core)
+    actions.advance(round_=round_, by=core)
+    for side in ("NL", "VL"):
+        actions.apply(round_=round_, organisation=people[side], by=people[f"{side}-boss"])
+    actions.advance(round_=round_, by=core)
+    for side in ("NL", "VL"):
+        application = Application.objects.get(organisation=people[side])
+        for juror in ("joke", "jan"):
+            actions.assign(application=application, assessor=people[juror], by=core)
+    return people
+
+
+def _levels(level: int, **overrides: int) -> dict[str, object]:
+    data: dict[str, object] = {key: overrides.get(key, level) for key in ASPECTS}
+    return data | {f"{key}_comment": "" for key in ASPECTS}
+
+
+def test_a_round_through_the_web_to_the_reports(running: dict[str, Any]) -> None:
+    for juror in ("joke", "jan"):
+        client = _client(running[juror])
+        assert client.post("/en/fof/fof-now/fab-nl/score/", _levels(4)).status_code == 302
+        assert client.post("/en/fof/fof-now/fab-vl/score/", _levels(4, eco_production=2)).status_code == 302
+    chair = _client(running["chair"])
+    for organisation in ("fab-nl", "fab-vl"):
+        for aspect in ASPECTS:
+            chair.post(
+                f"/en/fof/fof-now/{organisation}/",
+                {
+                    "aspect": aspect,
+                    "level": 4 if aspect != "eco_production" or organisation == "fab-nl" else 2,
+                    "reason": "",
+                    "comment": "Sterk" if aspect == "digital_factory" else "",
+                },
+            )
+    core = _client(running["core"])
+    boss = _client(running["NL-boss"])
+    assert boss.get("/en/fof/fof-now/fab-nl/report.pdf").status_code == 403  # not published yet
+
+    core.post("/en/fof/fof-now/manage/decide/")
+    core.post("/en/fof/fof-now/manage/publish/")
+
+    assert AwardRound.objects.get(key="fof-now").state == "published"
+    public = Client().get("/en/fof/").content.decode()
+    assert "Fabriek NL" in public and "Fabriek VL" not in public
+    pdf = boss.get("/en/fof/fof-now/fab-nl/report.pdf")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Feedback report" in text and "Awarded" in text and "Sterk" in text
+    docx = Docx(io.BytesIO(boss.get("/en/fof/fof-now/fab-nl/report.docx").content))
+    assert any("Digital factory" in cell.text for table in docx.tables for row in table.rows for cell in row.cells)
+    assert boss.get("/en/fof/fof-now/fab-vl/report.pdf").status_code == 403  # another company's
+    flemish = _client(running["VL-boss"]).get("/nl/fof/fof-now/fab-vl/report.html").content.decode()
+    assert "Wat kan beter" in flemish and "Eco-productie" in flemish
+
+
+def test_a_score_out_of_range_names_the_aspect(running: dict[str, Any]) -> None:
+    page = (
+        _client(running["joke"]).post("/en/fof/fof-now/fab-nl/score/", _levels(4, digital_factory=7)).content.decode()
+    )
+
+    assert 'id="aspect-digital_factory"' in page and "Select a valid choice" in page
+    page = (
+        _client(running["joke"])
+        .post("/en/fof/fof-now/fab-nl/score/", {k: v for k, v in _levels(4).items() if k != "eco_production"})
+        .content.decode()
+    )
+    assert "give a level" in page
+    assert (
+        not Application.objects.get(organisation__key="fab-nl").assignments.filter(submitted_at__isnull=False).exists()
+    )
+
+
+@pytest.mark.parametrize("who", ["chair", "NL-boss", "anonymous", "member"])
+def test_who_may_not_score_is_refused(running: dict[str, Any], who: str) -> None:
+    client = (
+        Client() if who == "anonymous" else _client(make_user("lid", "member") if who == "member" else running[who])
+    )
+
+    response = client.post("/en/fof/fof-now/fab-nl/score/", _levels(4))
+
+    assert response.status_code in (302, 403) and (
+        response.status_code == 403 or "/accounts/login/" in response["Location"]
+    )
+    assert (
+        not Application.objects.get(organisation__key="fab-nl").assignments.filter(submitted_at__isnull=False).exists()
+    )
+
+
+def test_a_conflicted_juror_sees_nothing_of_the_application(running: dict[str, Any]) -> None:
+    Affiliation.objects.create(user=running["jan"], organisation=running["NL"])
+    client = _client(running["jan"])
+
+    assert client.get("/en/fof/fof-now/fab-nl/").status_code == 403
+    assert client.post("/en/fof/fof-now/fab-nl/score/", _levels(4)).status_code == 403
+    assert client.get("/en/fof/fof-now/fab-vl/").status_code == 200
+
+
+def test_only_the_core_group_runs_the_round(running: dict[str, Any]) -> None:
+    for user in (running["chair"], running["NL-boss"]):
+        assert _client(user).post("/en/fof/fof-now/manage/decide/").status_code == 403
+    assert AwardRound.objects.get(key="fof-now").state == "assessing"
+    assert _client(running["chair"]).get("/en/fof/new/").status_code == 403

@@ -1,0 +1,146 @@
+"""Read-only questions of the FoF / Smart Industry pages: ORM rows → plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from trechter.analytics import award
+from trechter.fof.models import Application, AspectScore, Assignment, AwardRound, Consensus
+
+
+def aspect_names(method: award.Method) -> dict[str, str]:
+    """Aspect key → its name in the reader's language."""
+    english = (get_language() or "nl").startswith("en")
+    return {a.key: (a.name_en if english and a.name_en else a.name_nl) for a in method.aspects}
+
+
+def winners(round_: AwardRound) -> QuerySet[Application]:
+    return (
+        round_.applications.filter(awarded=True).select_related("organisation").order_by("side", "organisation__name")
+    )
+
+
+def published_rounds() -> QuerySet[AwardRound]:
+    winners = Application.objects.filter(awarded=True).select_related("organisation").order_by("organisation__name")
+    return AwardRound.objects.filter(state="published").prefetch_related(Prefetch("applications", winners, "winners"))
+
+
+@dataclass(frozen=True)
+class Label:
+    application: Application
+    state: str  # award.VALID, REMIND or LAPSED
+
+
+def labels(*, on: date | None = None) -> list[Label]:
+    """Every published winner with the state of its label today, newest round first."""
+    on = on or timezone.localdate()
+    found = []
+    rows = Application.objects.filter(awarded=True, round__state="published").select_related("round", "organisation")
+    for application in rows.order_by("-round__year", "organisation__name"):
+        round_ = application.round
+        state = award.label_state(
+            round_.announce_on, years=round_.label_years, reminder_days=round_.reminder_days, on=on
+        )
+        found.append(Label(application, state))
+    return found
+
+
+@dataclass(frozen=True)
+class ApplicationRow:
+    application: Application
+    assessors: int
+    submitted: int
+    agreed: int
+
+
+def application_rows(round_: AwardRound) -> list[ApplicationRow]:
+    """A round's applications with their progress: assessors, scores in, aspects agreed."""
+    rows = round_.applications.select_related("organisation").annotate(
+        assessors=Count("assignments", distinct=True),
+        submitted=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
+        agreed=Count("consensus", distinct=True),
+    )
+    return [ApplicationRow(a, a.assessors, a.submitted, a.agreed) for a in rows.order_by("side", "organisation__name")]
+
+
+def assignments_of(user: Any) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(assessor=user).select_related("application__organisation", "application__round")
+
+
+@dataclass(frozen=True)
+class AspectRow:
+    """One aspect of an application as the jury sees it: every assessor's level and comment,
+    the flag, the proposal and the agreed level."""
+
+    key: str
+    name: str
+    scores: tuple[AspectScore, ...]
+    spread: award.AspectSpread | None
+    consensus: Consensus | None
+
+
+def aspect_rows(application: Application) -> list[AspectRow]:
+    method = application.round.method
+    names = aspect_names(method)
+    scores = AspectScore.objects.filter(
+        assignment__application=application, assignment__submitted_at__isnull=False
+    ).select_related("assignment__assessor")
+    by_aspect: dict[str, list[AspectScore]] = {}
+    for score in scores.order_by("assignment_id"):
+        by_aspect.setdefault(score.aspect, []).append(score)
+    levels: dict[int, dict[str, int]] = {}
+    for score in scores:
+        levels.setdefault(score.assignment_id, {})[score.aspect] = score.level
+    spreads = {s.aspect: s for s in award.spreads(method, list(levels.values()))}
+    agreed = {c.aspect: c for c in application.consensus.select_related("agreed_by")}
+    return [
+        AspectRow(key, names[key], tuple(by_aspect.get(key, ())), spreads.get(key), agreed.get(key))
+        for key in method.keys
+    ]
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a company's feedback report holds."""
+
+    application: Application
+    names: dict[str, str]
+    feedback: award.Feedback
+    comments: dict[str, list[str]]  # aspect → the jury's comment and the assessors' comments
+    reasons: dict[str, str]  # aspect → why the jury agreed on its level where it had to say
+    companies: int
+
+
+def report(application: Application) -> Report:
+    """The company's agreed levels against the round's (every decided application)."""
+    round_ = application.round
+    method = round_.method
+    agreed: dict[int, dict[str, int]] = {}
+    for application_id, aspect, level in Consensus.objects.filter(application__round=round_).values_list(
+        "application_id", "aspect", "level"
+    ):
+        agreed.setdefault(application_id, {})[aspect] = level
+    own = agreed.get(application.pk, {})
+    comments: dict[str, list[str]] = {}
+    reasons: dict[str, str] = {}
+    for consensus in application.consensus.all():
+        if consensus.comment:
+            comments.setdefault(consensus.aspect, []).append(consensus.comment)
+        if consensus.reason:
+            reasons[consensus.aspect] = consensus.reason
+    for aspect, comment in (
+        AspectScore.objects.filter(assignment__application=application)
+        .exclude(comment="")
+        .values_list("aspect", "comment")
+    ):
+        comments.setdefault(aspect, []).append(comment)
+    return Report(
+        application, aspect_names(method), award.feedback(method, own, list(agreed.values())), comments, reasons,
+        len(agreed),
+    )  # fmt: skip
