@@ -8,7 +8,8 @@ from xml.sax.saxutils import escape
 
 from trechter.analytics import award
 
-WIDTH, LABEL, ROW, TOP = 640.0, 230.0, 30.0, 34.0
+WIDTH, LABEL, ROW, TOP = 680.0, 290.0, 30.0, 34.0
+CHAR = 6.6  # the width of an average 11-pixel DejaVu Sans character, to space the legend
 INK, MUTED, GRID, BAR, MEAN, LINE = "#1d2733", "#5b6675", "#d5dbe3", "#0b5fa5", "#e8772e", "#1a6b35"
 DASHED = f'stroke="{LINE}" stroke-width="2" stroke-dasharray="5 3"'
 
@@ -42,15 +43,16 @@ def levels_svg(
         parts.append(f'<rect x="{x(position.mean) - 2}" y="{y + 2}" width="4" height="26" fill="{MEAN}"/>')
     award_x = x(method.award_level)
     parts.append(f'<line x1="{award_x}" x2="{award_x}" y1="{TOP - 4}" y2="{bottom}" {DASHED}/>')
-    own, mean, level_word = (escape(word) for word in legend)
     y = bottom + 24
-    parts += [
-        f'<rect x="{LABEL}" y="{y - 11}" width="14" height="12" fill="{BAR}"/>',
-        f'<text x="{LABEL + 20}" y="{y}" font-size="11" fill="{INK}">{own}</text>',
-        f'<rect x="{LABEL + 150}" y="{y - 13}" width="4" height="16" fill="{MEAN}"/>',
-        f'<text x="{LABEL + 160}" y="{y}" font-size="11" fill="{INK}">{mean}</text>',
-        f'<line x1="{LABEL + 280}" x2="{LABEL + 300}" y1="{y - 4}" y2="{y - 4}" {DASHED}/>',
-        f'<text x="{LABEL + 306}" y="{y}" font-size="11" fill="{INK}">{level_word}</text>',
-        "</svg>",
-    ]
+    swatches = (
+        f'<rect x="{{x}}" y="{y - 11}" width="14" height="12" fill="{BAR}"/>',
+        f'<rect x="{{x}}" y="{y - 13}" width="4" height="16" fill="{MEAN}"/>',
+        f'<line x1="{{x}}" x2="{{x20}}" y1="{y - 4}" y2="{y - 4}" {DASHED}/>',
+    )
+    left = 8.0
+    for swatch, word in zip(swatches, legend, strict=True):
+        parts.append(swatch.format(x=left, x20=left + 20))
+        parts.append(f'<text x="{left + 24}" y="{y}" font-size="11" fill="{INK}">{escape(word)}</text>')
+        left += 24 + CHAR * len(word) + 24
+    parts.append("</svg>")
     return "\n".join(parts), WIDTH, height

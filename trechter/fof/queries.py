@@ -139,7 +139,8 @@ def report(application: Application) -> Report:
         .exclude(comment="")
         .values_list("aspect", "comment")
     ):
-        comments.setdefault(aspect, []).append(comment)
+        if comment not in comments.get(aspect, []):
+            comments.setdefault(aspect, []).append(comment)
     return Report(
         application, aspect_names(method), award.feedback(method, own, list(agreed.values())), comments, reasons,
         len(agreed),
