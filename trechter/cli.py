@@ -23,6 +23,8 @@ trechter discover-topics [--no-progress]
                              topics ranked (earlier topic ids kept where topics match)
 trechter funding-advice KEY [--lang nl|en] [--on DATE] [--json]
                              which funding instrument fits a proposal, and what would make one fit
+trechter fof-reminders [--on DATE]
+                             mail the companies whose FoF label lapses soon (once per label)
 trechter token create USER [--name N] [--days D] | list [USER] | revoke PREFIX
                              personal API tokens (shown once; stored hashed)
 trechter django-check        Django's own system check
@@ -47,6 +49,7 @@ ALIASES = {
     "train-recommender": "train_recommender",
     "discover-topics": "discover_topics",
     "funding-advice": "funding_advice",
+    "fof-reminders": "fof_reminders",
 }
 
 

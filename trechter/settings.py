@@ -5,6 +5,7 @@ TRECHTER_SECRET_KEY     required unless TRECHTER_DEBUG=1 or under pytest.
 TRECHTER_ALLOWED_HOSTS  comma-separated (default: localhost names when debugging, none otherwise).
 TRECHTER_DATA_DIR       where the SQLite file lives (default ./var).
 DATABASE_URL            postgres://user@host:port/name switches to PostgreSQL; default SQLite.
+TRECHTER_EMAIL_HOST     SMTP host for mail (with _PORT, _USER, _PASSWORD, _TLS, _FROM); none: mail is printed.
 """
 
 from __future__ import annotations
@@ -183,6 +184,16 @@ PAGE_CACHE = env_bool("TRECHTER_PAGE_CACHE", not (TESTING or DEBUG))
 PAGE_CACHE_SECONDS = 600
 # Largest file /data/import/ and `trechter import` accept (bytes), checked before any parsing.
 IMPORT_MAX_BYTES = int(os.environ.get("TRECHTER_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Mail (the FoF label reminders): printed to the console unless an SMTP host is given.
+EMAIL_HOST = os.environ.get("TRECHTER_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("TRECHTER_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("TRECHTER_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TRECHTER_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TRECHTER_EMAIL_TLS", True)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend" if EMAIL_HOST else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("TRECHTER_EMAIL_FROM", "trechter@localhost")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

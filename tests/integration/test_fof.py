@@ -239,3 +239,22 @@ def test_a_method_that_cannot_work_is_refused_with_the_setting_named(world: dict
 
     assert {"closes_on", "award_level"} <= set(refused.value.message_dict)
     assert not AwardRound.objects.filter(key="bad").exists()
+
+
+def test_a_winner_is_reminded_once_before_its_label_lapses(world: dict[str, Any], call: Any, mailoutbox: Any) -> None:
+    round_ = world["round"]
+    winner = actions.apply(round_=round_, organisation=world["dutch"], by=world["nl"], on=date(2017, 10, 2))
+    AwardRound.objects.filter(pk=round_.pk).update(state="published")
+    Application.objects.filter(pk=winner.pk).update(awarded=True, label_valid_until=date(2021, 2, 14))
+    world["nl"].email = "anna@maakbedrijf.example"
+    world["nl"].save()
+
+    early = call("fof_reminders", "--on", "2020-11-01")  # more than 90 days before the label lapses
+    due = call("fof_reminders", "--on", "2021-01-01")
+    again = call("fof_reminders", "--on", "2021-01-02")
+
+    assert early.endswith("0 reminder(s).\n") and again.endswith("0 reminder(s).\n")
+    assert "Maakbedrijf Nl: label until 2021-02-14 → anna@maakbedrijf.example" in due
+    assert [m.to for m in mailoutbox] == [["anna@maakbedrijf.example"]]
+    assert "2021-02-14" in mailoutbox[0].subject
+    assert Application.objects.get(pk=winner.pk).reminded_on == date(2021, 1, 1)

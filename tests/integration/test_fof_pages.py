@@ -149,3 +149,36 @@ def test_only_the_core_group_runs_the_round(running: dict[str, Any]) -> None:
         assert _client(user).post("/en/fof/fof-now/manage/decide/").status_code == 403
     assert AwardRound.objects.get(key="fof-now").state == "assessing"
     assert _client(running["chair"]).get("/en/fof/new/").status_code == 403
+
+
+def test_scoring_is_independent_an_assessor_sees_the_others_levels_only_with_their_own_in(
+    running: dict[str, Any],
+) -> None:
+    _client(running["joke"]).post("/en/fof/fof-now/fab-nl/score/", _levels(3, digital_factory=5))
+    jan = _client(running["jan"])
+
+    before = jan.get("/en/fof/fof-now/fab-nl/").content.decode()
+    jan.post("/en/fof/fof-now/fab-nl/score/", _levels(4))
+    after = jan.get("/en/fof/fof-now/fab-nl/").content.decode()
+
+    assert "Scoring is independent" in before and "<strong>5</strong>" not in before
+    assert "Scoring is independent" not in after and "<strong>5</strong>" in after
+    assert running["chair"].has_perm("fof.see_scores", Application.objects.get(organisation__key="fab-nl"))
+
+
+def test_the_core_group_creates_a_round_with_its_own_aspects_and_bad_ones_are_named() -> None:
+    core = _client(make_user("kern", "core_group"))
+    data = {
+        "key": "fof-2030", "year": 2030, "title_nl": "FoF 2030", "title_en": "", "opens_on": "2030-01-01",
+        "closes_on": "2030-03-01", "announce_on": "2030-06-01", "scale_min": 1, "scale_max": 5, "award_level": 4,
+        "label_years": 3, "reminder_days": 90, "assessors_per_application": 2, "max_spread": 1,
+    }  # fmt: skip
+
+    bad = core.post("/en/fof/new/", data | {"aspect_lines": "digital | Digitaal | Digital\ndigital | Dubbel | Twice"})
+    broken = core.post("/en/fof/new/", data | {"aspect_lines": "digital Digitaal"})
+    good = core.post("/en/fof/new/", data | {"aspect_lines": "digital | Digitaal | Digital\n\ngreen | Groen | Green"})
+
+    assert "the aspect &#x27;digital&#x27; is named twice" in bad.content.decode()
+    assert "Line 1: write key | Dutch name | English name." in broken.content.decode()
+    assert good.status_code == 302 and good["Location"] == "/en/fof/fof-2030/"
+    assert AwardRound.objects.get(key="fof-2030").method.keys == ("digital", "green")

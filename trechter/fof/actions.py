@@ -14,6 +14,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from trechter.actors.models import Organisation
 from trechter.analytics import award
-from trechter.fof.models import Application, AspectScore, Assignment, AwardRound, Consensus, JuryMember
+from trechter.fof.models import Affiliation, Application, AspectScore, Assignment, AwardRound, Consensus, JuryMember
 from trechter.fof.rules import affiliated_with
 
 NEXT_STATE = {"draft": "open", "open": "assessing"}  # later states follow decide_round and publish
@@ -244,3 +245,45 @@ def publish(*, round_: AwardRound, by: Any, on: date | None = None) -> AwardRoun
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save(update_fields=["state", "published_at"])
     return locked
+
+
+@transaction.atomic
+def send_reminders(*, on: date | None = None) -> list[tuple[Application, list[str]]]:
+    """Mail the people of every company whose label lapses within its round's reminder period
+    and who were not reminded yet: re-apply to keep the label. Returns who was written to."""
+    on = on or timezone.localdate()
+    sent = []
+    due = Application.objects.filter(awarded=True, round__state="published", reminded_on__isnull=True)
+    for application in due.select_related("round", "organisation").select_for_update(of=("self",)):
+        round_ = application.round
+        state = award.label_state(
+            round_.announce_on, years=round_.label_years, reminder_days=round_.reminder_days, on=on
+        )
+        if state != award.REMIND:
+            continue
+        addresses = sorted(
+            {
+                a.user.email
+                for a in Affiliation.objects.filter(organisation=application.organisation_id).select_related("user")
+                if a.user.email
+            }
+        )
+        if addresses:
+            send_mail(
+                _("Your Factory of the Future label lapses on %(day)s") % {"day": application.label_valid_until},
+                _(
+                    "The FoF / Smart Industry label of %(company)s (%(round)s) holds until %(day)s. Apply to a "
+                    "new round to be re-assessed and keep it."
+                )
+                % {
+                    "company": application.organisation.name,
+                    "round": round_.title_nl,
+                    "day": application.label_valid_until,
+                },
+                None,
+                addresses,
+            )
+        application.reminded_on = on
+        application.save(update_fields=["reminded_on"])
+        sent.append((application, addresses))
+    return sent

@@ -7,10 +7,37 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from trechter.actors.models import Organisation
-from trechter.fof.models import FOF_SIDES, Application, AwardRound
+from trechter.fof.models import FOF_SIDES, Application, AwardRound, default_aspects
 
 
 class RoundForm(forms.ModelForm):
+    """A new round; the aspects as lines "key | Dutch name | English name" (the seed's seven by default)."""
+
+    aspect_lines = forms.CharField(
+        label=_("aspects"),
+        widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
+        max_length=5000,
+        help_text=_("One aspect per line: key | Dutch name | English name."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lines = (f"{a['key']} | {a['name_nl']} | {a['name_en']}" for a in default_aspects())
+        self.fields["aspect_lines"].initial = "\n".join(lines)
+
+    def clean_aspect_lines(self) -> list[dict[str, str]]:
+        aspects = []
+        for number, line in enumerate(self.cleaned_data["aspect_lines"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split("|")]
+            if len(parts) != 3 or not all(parts[:2]):
+                raise forms.ValidationError(
+                    _("Line %(number)s: write key | Dutch name | English name."), params={"number": number}
+                )
+            aspects.append({"key": parts[0], "name_nl": parts[1], "name_en": parts[2]})
+        return aspects
+
     class Meta:
         model = AwardRound
         fields = [

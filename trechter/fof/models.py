@@ -143,6 +143,7 @@ class Application(models.Model):
     awarded = models.BooleanField(_("awarded"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     label_valid_until = models.DateField(_("label valid until"), null=True, blank=True)
+    reminded_on = models.DateField(_("re-assessment reminder sent on"), null=True, blank=True)
 
     history = HistoricalRecords()
 

@@ -7,6 +7,7 @@
 | fof.score             | Assignment  | its assessor, while the round is assessing, unless their organisation applies |
 | fof.agree             | AwardRound  | the chair of its jury, core group, admin (the consensus step)  |
 | fof.view_application  | Application | core group, admin, and the round's jurors without a conflict of interest |
+| fof.see_scores        | Application | core group, admin, its chair; a juror once their own scores for it are in |
 | fof.view_report       | Application | the above; the company's own people once the round is published |
 
 The conflict of interest: a juror affiliated with the applying organisation (or with the
@@ -71,6 +72,22 @@ def judges_without_conflict(user: Any, application: Any) -> bool:
 
 
 @rules.predicate
+def chairs_without_conflict(user: Any, application: Any) -> bool:
+    if application is None or not getattr(user, "is_authenticated", False):
+        return False
+    chair = JuryMember.objects.filter(round_id=application.round_id, user=user, is_chair=True).exists()
+    return bool(chair and not affiliated_with(user, application))
+
+
+@rules.predicate
+def has_scored_it(user: Any, application: Any) -> bool:
+    """Scoring is independent: a juror sees the others' levels only with their own in (or not asked)."""
+    if not judges_without_conflict(user, application):
+        return False
+    return not application.assignments.filter(assessor_id=user.pk, submitted_at__isnull=True).exists()
+
+
+@rules.predicate
 def own_published(user: Any, application: Any) -> bool:
     if application is None or _state(application) != "published":
         return False
@@ -82,4 +99,5 @@ rules.add_perm("fof.apply", may_apply)
 rules.add_perm("fof.score", scores_it)
 rules.add_perm("fof.agree", chairs | is_core_group)
 rules.add_perm("fof.view_application", is_core_group | judges_without_conflict)
+rules.add_perm("fof.see_scores", is_core_group | chairs_without_conflict | has_scored_it)
 rules.add_perm("fof.view_report", is_core_group | judges_without_conflict | own_published)

@@ -9,7 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
@@ -26,14 +26,14 @@ def _language() -> str:
     return "en" if (get_language() or "nl").startswith("en") else "nl"
 
 
-def _valid(form: Form) -> Form:
+def _valid(form: BaseForm) -> BaseForm:
     """The form, cleaned; its errors as a ValidationError naming the fields."""
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
     return form
 
 
-def _refuse(form: Form, error: ValidationError) -> None:
+def _refuse(form: BaseForm, error: ValidationError) -> None:
     """An action's refusal on the form, on the field it names where the form has it."""
     for field, problems in error.message_dict.items():
         form.add_error(field if field in form.fields else None, problems)
@@ -62,17 +62,15 @@ def create_round(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = {
-            k: v
-            for k, v in form.cleaned_data.items()
-            if k not in ("key", "year", "title_nl", "opens_on", "closes_on", "announce_on")
-        }
-        round_ = actions.create_round(
-            key=form.cleaned_data["key"], year=form.cleaned_data["year"], title_nl=form.cleaned_data["title_nl"],
-            opens_on=form.cleaned_data["opens_on"], closes_on=form.cleaned_data["closes_on"],
-            announce_on=form.cleaned_data["announce_on"], by=request.user, **data,
-        )  # fmt: skip
-        return redirect("fof-round", key=round_.key)
+        data = dict(form.cleaned_data)
+        data["aspects"] = data.pop("aspect_lines")
+        try:
+            round_ = actions.create_round(by=request.user, **data)
+        except ValidationError as error:
+            messages_ = error.message_dict
+            _refuse(form, ValidationError({("aspect_lines" if k == "aspects" else k): v for k, v in messages_.items()}))
+        else:
+            return redirect("fof-round", key=round_.key)
     return render(request, "fof/round_form.html", {"form": form})
 
 
@@ -204,7 +202,8 @@ def application_detail(request: HttpRequest, key: str, organisation: str) -> Htt
             else:
                 return redirect("fof-application", key=key, organisation=organisation)
     rows = queries.aspect_rows(application)
-    context = {"application": application, "rows": rows, "may_agree": may_agree, "form": form}
+    see_scores = request.user.has_perm("fof.see_scores", application)
+    context = {"application": application, "rows": rows, "may_agree": may_agree, "form": form, "see_scores": see_scores}
     return render(request, "fof/application.html", context)
 
 
