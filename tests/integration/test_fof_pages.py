@@ -182,3 +182,20 @@ def test_the_core_group_creates_a_round_with_its_own_aspects_and_bad_ones_are_na
     assert "Line 1: write key | Dutch name | English name." in broken.content.decode()
     assert good.status_code == 302 and good["Location"] == "/en/fof/fof-2030/"
     assert AwardRound.objects.get(key="fof-2030").method.keys == ("digital", "green")
+
+
+def test_the_core_group_links_a_person_to_their_company_and_no_one_else_can() -> None:
+    company = Organisation.objects.filter(side="VL", type="sme").first()
+    assert company is not None
+    make_user("nieuw")
+    member = _client(make_user("lid", "member"))
+    core = _client(make_user("kern", "core_group"))
+
+    refused = member.post("/en/fof/affiliate/", {"username": "nieuw", "organisation": company.pk})
+    unknown = core.post("/en/fof/affiliate/", {"username": "niemand", "organisation": company.pk}, follow=True)
+    linked = core.post("/en/fof/affiliate/", {"username": "nieuw", "organisation": company.pk})
+
+    assert refused.status_code == 403
+    assert "No active user with this name." in unknown.content.decode()
+    assert linked.status_code == 302
+    assert list(Affiliation.objects.filter(user__username="nieuw").values_list("organisation", flat=True)) == [company.pk]

@@ -74,6 +74,13 @@ def add_juror(*, round_: AwardRound, user: Any, side: str, is_chair: bool = Fals
 
 
 @transaction.atomic
+def affiliate(*, user: Any, organisation: Organisation, by: Any) -> Affiliation:
+    """Record that `user` works for `organisation` (once)."""
+    affiliation, _created = Affiliation.objects.get_or_create(user=user, organisation=organisation)
+    return affiliation
+
+
+@transaction.atomic
 def apply(
     *, round_: AwardRound, organisation: Organisation, by: Any, motivation: str = "", on: date | None = None
 ) -> Application:

@@ -59,6 +59,25 @@ class JurorForm(forms.Form):
         return user
 
 
+class AffiliationForm(forms.Form):
+    """Link a person to the company they work for: they may apply for it and read its reports."""
+
+    username = forms.CharField(label=_("User name"), max_length=150)
+    organisation = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            side__in=("NL", "VL"), type__in=("sme", "large_company", "startup")
+        ).order_by("name")
+
+    def clean_username(self) -> Any:
+        user = get_user_model().objects.filter(username=self.cleaned_data["username"], is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this name."))
+        return user
+
+
 class AssignForm(forms.Form):
     application = forms.ModelChoiceField(label=_("Application"), queryset=Application.objects.none())
     assessor = forms.ModelChoiceField(label=_("Assessor"), queryset=get_user_model().objects.none())

@@ -5,6 +5,7 @@ from trechter.fof import views
 urlpatterns = [
     path("", views.index, name="fof"),
     path("new/", views.create_round, name="fof-new"),
+    path("affiliate/", views.affiliate, name="fof-affiliate"),
     path("<slug:key>/", views.round_detail, name="fof-round"),
     path("<slug:key>/apply/", views.apply, name="fof-apply"),
     path("<slug:key>/manage/<slug:what>/", views.manage_round, name="fof-manage"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from trechter.fof import actions, queries, report
-from trechter.fof.forms import AgreeForm, ApplyForm, AssignForm, JurorForm, RoundForm, ScoreForm
+from trechter.fof.forms import AffiliationForm, AgreeForm, ApplyForm, AssignForm, JurorForm, RoundForm, ScoreForm
 from trechter.fof.models import Application, AwardRound
 from trechter.reports import renderers
 
@@ -46,6 +46,7 @@ def index(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {"published": queries.published_rounds(), "labels": queries.labels()}
     if user.has_perm("fof.manage_rounds"):
         context["rounds"] = AwardRound.objects.all()
+        context["affiliation_form"] = AffiliationForm()
     if user.is_authenticated:
         context["assignments"] = queries.assignments_of(user)
         context["open_rounds"] = [r for r in AwardRound.objects.filter(state="open") if user.has_perm("fof.apply", r)]
@@ -53,6 +54,24 @@ def index(request: HttpRequest) -> HttpResponse:
             "round", "organisation"
         )
     return render(request, "fof/index.html", context)
+
+
+@login_required
+@require_POST
+def affiliate(request: HttpRequest) -> HttpResponse:
+    """The core group links a person to the company they work for."""
+    if not request.user.has_perm("fof.manage_rounds"):
+        raise PermissionDenied
+    form = AffiliationForm(request.POST)
+    if form.is_valid():
+        actions.affiliate(
+            user=form.cleaned_data["username"], organisation=form.cleaned_data["organisation"], by=request.user
+        )
+        messages.success(request, _("Done."))
+    else:
+        for field, errors in form.errors.items():
+            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+    return redirect("fof")
 
 
 @login_required
