@@ -198,4 +198,6 @@ def test_the_core_group_links_a_person_to_their_company_and_no_one_else_can() ->
     assert refused.status_code == 403
     assert "No active user with this name." in unknown.content.decode()
     assert linked.status_code == 302
-    assert list(Affiliation.objects.filter(user__username="nieuw").values_list("organisation", flat=True)) == [company.pk]
+    assert list(Affiliation.objects.filter(user__username="nieuw").values_list("organisation", flat=True)) == [
+        company.pk
+    ]
