@@ -70,7 +70,7 @@ def affiliate(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Done."))
     else:
         for field, errors in form.errors.items():
-            messages.error(request, f"{form.fields[field].label}: {' '.join(errors)}")
+            messages.error(request, f"{form.fields[field].label}: {' '.join(str(e) for e in errors)}")
     return redirect("fof")
 
 
