@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,9 +11,12 @@ from django.core.cache import cache
 from django.test import Client, override_settings
 
 from tests.factories import PASSWORD, make_user
+from trechter.actors.models import Organisation
 from trechter.agenda.models import Proposal
 from trechter.evidence import actions as evidence
 from trechter.evidence.models import OrganisationLink
+from trechter.fof import actions as fof
+from trechter.fof.models import Affiliation
 from trechter.versions import actions, stamps
 from trechter.versions.snapshot import proposal_values
 
@@ -139,3 +143,32 @@ def test_evidence_changes_renew_the_stamp(client: Client) -> None:
     assert link is not None
     evidence.decide_link(link=link, confirm=False, by=make_user("core", role="core_group"))
     assert stamps.current() != before
+
+
+def test_published_awards_show_at_once_and_scores_leave_the_cache_alone(client: Client) -> None:
+    core = make_user("kern", "core_group")
+    today = date.today()
+    round_ = fof.create_round(key="fof-c", year=today.year, title_nl="FoF C", opens_on=today, closes_on=today,
+                              announce_on=today, assessors_per_application=1, by=core)  # fmt: skip
+    company = Organisation.objects.create(key="fab", name="Fabriek Cache", side="NL", country="NL", type="sme")
+    boss = make_user("baas")
+    Affiliation.objects.create(user=boss, organisation=company)
+    fof.add_juror(round_=round_, user=core, side="NL", by=core)
+    fof.advance(round_=round_, by=core)
+    application = fof.apply(round_=round_, organisation=company, by=boss)
+    assert "Fabriek Cache" not in client.get("/en/fof/").content.decode()
+    stamp = stamps.current()
+
+    fof.advance(round_=round_, by=core)
+    assert stamps.current() != stamp  # the round's state is public
+    stamp = stamps.current()
+    assignment = fof.assign(application=application, assessor=core, by=core)
+    levels = dict.fromkeys(round_.method.keys, 4)
+    fof.submit_scores(assignment=assignment, levels=levels, comments={}, by=core)
+    for aspect in levels:
+        fof.agree(application=application, aspect=aspect, level=4, by=core)
+    assert stamps.current() == stamp  # assignments, scores and agreed levels are not public
+    fof.decide_round(round_=round_, by=core)
+    fof.publish(round_=round_, by=core)
+
+    assert "Fabriek Cache" in client.get("/en/fof/").content.decode()

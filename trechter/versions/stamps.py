@@ -14,8 +14,10 @@ from uuid import uuid4
 
 from trechter.versions.models import ContentStamp
 
-CONTENT_APPS = {"actors", "agenda", "funding", "assessment", "versions"}
-NOT_PUBLIC = {"Draft", "ThemeDraft"}
+CONTENT_APPS = {"actors", "agenda", "funding", "assessment", "versions", "fof"}
+# Rows no public page shows: drafts, and the FoF round's inner workings (its winners and
+# labels are public: AwardRound and Application renew the stamp).
+NOT_PUBLIC = {"Draft", "ThemeDraft", "JuryMember", "Assignment", "AspectScore", "Consensus", "Affiliation"}
 
 
 _state = threading.local()
