@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
@@ -258,3 +259,15 @@ def test_a_winner_is_reminded_once_before_its_label_lapses(world: dict[str, Any]
     assert [m.to for m in mailoutbox] == [["anna@maakbedrijf.example"]]
     assert "2021-02-14" in mailoutbox[0].subject
     assert Application.objects.get(pk=winner.pk).reminded_on == date(2021, 1, 1)
+
+
+def test_a_report_whose_applicant_left_stays_closed_to_visitors(world: dict[str, Any]) -> None:
+    application = actions.apply(
+        round_=world["round"], organisation=world["dutch"], by=world["nl"], on=date(2017, 10, 1)
+    )
+    Application.objects.filter(pk=application.pk).update(applicant=None)
+    AwardRound.objects.filter(pk=world["round"].pk).update(state="published")
+    application.refresh_from_db()
+
+    assert not AnonymousUser().has_perm("fof.view_report", application)
+    assert world["nl"].has_perm("fof.view_report", application)  # still works for the company

@@ -89,9 +89,9 @@ def has_scored_it(user: Any, application: Any) -> bool:
 
 @rules.predicate
 def own_published(user: Any, application: Any) -> bool:
-    if application is None or _state(application) != "published":
+    if application is None or not getattr(user, "is_authenticated", False) or _state(application) != "published":
         return False
-    return application.applicant_id == getattr(user, "pk", None) or affiliated_with(user, application)
+    return application.applicant_id == user.pk or affiliated_with(user, application)
 
 
 rules.add_perm("fof.manage_rounds", is_core_group)
