@@ -18,11 +18,11 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from trechter.actors.models import Organisation
 from trechter.analytics import award
+from trechter.fof import queries
 from trechter.fof.models import Affiliation, Application, AspectScore, Assignment, AwardRound, Consensus, JuryMember
 from trechter.fof.rules import affiliated_with
 
@@ -148,12 +148,6 @@ def submit_scores(
     return locked
 
 
-def _aspect_names(method: award.Method, keys: tuple[str, ...]) -> str:
-    english = (get_language() or "nl").startswith("en")
-    names = {a.key: (a.name_en if english and a.name_en else a.name_nl) for a in method.aspects}
-    return ", ".join(names.get(key, key) for key in keys)
-
-
 def _fresh(pk: int) -> AwardRound:
     """The round as stored now (a caller's instance may predate a change of state)."""
     return AwardRound.objects.get(pk=pk)
@@ -218,9 +212,10 @@ def decide_round(*, round_: AwardRound, by: Any) -> list[tuple[Application, awar
         agreed = {c.aspect: c.level for c in application.consensus.all()}
         decision = award.decide(method, agreed)
         if decision.missing:
+            missing = ", ".join(queries.aspect_names(method)[key] for key in decision.missing)
             raise ValidationError(
                 {"round": _("%(company)s has no agreed level for: %(aspects)s.")
-                 % {"company": application.organisation.name, "aspects": _aspect_names(method, decision.missing)}}
+                 % {"company": application.organisation.name, "aspects": missing}}
             )  # fmt: skip
         application.awarded = decision.awarded
         application.decided_at = now

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -24,11 +24,6 @@ def winners(round_: AwardRound) -> QuerySet[Application]:
     return (
         round_.applications.filter(awarded=True).select_related("organisation").order_by("side", "organisation__name")
     )
-
-
-def published_rounds() -> QuerySet[AwardRound]:
-    winners = Application.objects.filter(awarded=True).select_related("organisation").order_by("organisation__name")
-    return AwardRound.objects.filter(state="published").prefetch_related(Prefetch("applications", winners, "winners"))
 
 
 @dataclass(frozen=True)

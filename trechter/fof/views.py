@@ -43,7 +43,7 @@ def _refuse(form: BaseForm, error: ValidationError) -> None:
 def index(request: HttpRequest) -> HttpResponse:
     """Winners and their labels for everyone; rounds to manage, assess or apply to for those who may."""
     user = request.user
-    context: dict[str, Any] = {"published": queries.published_rounds(), "labels": queries.labels()}
+    context: dict[str, Any] = {"labels": queries.labels()}
     if user.has_perm("fof.manage_rounds"):
         context["rounds"] = AwardRound.objects.all()
         context["affiliation_form"] = AffiliationForm()
