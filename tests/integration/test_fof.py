@@ -231,6 +231,20 @@ def test_the_company_sees_its_report_only_after_publication_and_never_anothers(w
     assert world["joke"].has_perm("fof.view_report", dutch) and world["core"].has_perm("fof.view_report", flemish)
 
 
+def test_the_assessment_starts_only_with_jurors_for_both_sides(world: dict[str, Any]) -> None:
+    core = world["core"]
+    round_ = actions.create_round(key="half", year=2019, title_nl="Half", opens_on=TODAY, closes_on=TODAY,
+                                  announce_on=TODAY, by=core)  # fmt: skip
+    actions.add_juror(round_=round_, user=world["joke"], side="NL", by=core)
+    actions.advance(round_=round_, by=core)
+
+    with pytest.raises(ValidationError) as refused:
+        actions.advance(round_=round_, by=core)
+
+    assert "Flanders" in refused.value.message_dict["jury"][0]
+    assert AwardRound.objects.get(key="half").state == "open"
+
+
 def test_a_method_that_cannot_work_is_refused_with_the_setting_named(world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as refused:
         actions.create_round(

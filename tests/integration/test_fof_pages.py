@@ -201,3 +201,23 @@ def test_the_core_group_links_a_person_to_their_company_and_no_one_else_can() ->
     assert list(Affiliation.objects.filter(user__username="nieuw").values_list("organisation", flat=True)) == [
         company.pk
     ]
+
+
+def test_the_report_places_the_company_against_the_other_companies(running: dict[str, Any]) -> None:
+    for juror in ("joke", "jan"):
+        client = _client(running[juror])
+        client.post("/en/fof/fof-now/fab-nl/score/", _levels(5))
+        client.post("/en/fof/fof-now/fab-vl/score/", _levels(3))
+    chair = _client(running["chair"])
+    for organisation, level in (("fab-nl", 5), ("fab-vl", 3)):
+        for aspect in ASPECTS:
+            chair.post(
+                f"/en/fof/fof-now/{organisation}/", {"aspect": aspect, "level": level, "reason": "", "comment": ""}
+            )
+    core = _client(running["core"])
+    core.post("/en/fof/fof-now/manage/decide/")
+
+    page = core.get("/en/fof/fof-now/fab-nl/report.html").content.decode()
+
+    assert page.count("<td>100 %</td>") + page.count('<td class="num">100 %</td>') == len(ASPECTS)
+    assert "Awarded: the company may call itself a Factory of the Future until" in page

@@ -154,6 +154,7 @@ def test_published_awards_show_at_once_and_scores_leave_the_cache_alone(client: 
     boss = make_user("baas")
     Affiliation.objects.create(user=boss, organisation=company)
     fof.add_juror(round_=round_, user=core, side="NL", by=core)
+    fof.add_juror(round_=round_, user=make_user("vlaams-jurylid", "jury"), side="VL", by=core)
     fof.advance(round_=round_, by=core)
     application = fof.apply(round_=round_, organisation=company, by=boss)
     assert "Fabriek Cache" not in client.get("/en/fof/").content.decode()

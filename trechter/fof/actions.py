@@ -52,8 +52,10 @@ def advance(*, round_: AwardRound, by: Any) -> AwardRound:
     locked = AwardRound.objects.select_for_update().get(pk=round_.pk)
     if locked.state not in NEXT_STATE:
         raise ValidationError({"state": _("The round is past this step.")})
-    if locked.state == "open" and not locked.jury.exists():
-        raise ValidationError({"jury": _("Name the jury before the assessment starts.")})
+    if locked.state == "open" and set(locked.jury.values_list("side", flat=True)) != {"NL", "VL"}:
+        raise ValidationError(
+            {"jury": _("Name jurors for the Netherlands and for Flanders before the assessment starts.")}
+        )
     locked.state = NEXT_STATE[locked.state]
     locked._history_user = by  # type: ignore[attr-defined]
     locked.save(update_fields=["state"])

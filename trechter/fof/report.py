@@ -36,11 +36,17 @@ def feedback_document(application: Application, *, language: str) -> Document:
                 names[key],
                 str(positions[key].level),
                 formats.number_format(positions[key].mean, 1),
+                _position(positions[key].share_below, data.companies),
                 " · ".join(data.comments.get(key, [])) or "—",
             )
             for key in method.keys
             if key in positions
         )
+        caption = _(
+            "Agreed level per aspect, the round's mean, the share of the other companies below it, and the "
+            "jury's comments"
+        )
+        header = (_("Aspect"), _("Level"), _("Round mean"), _("Above"), _("The jury's comments"))
         sections = (
             Section("decision", "1", _("Decision"), (
                 Paragraph(decision, "lead"),
@@ -53,8 +59,7 @@ def feedback_document(application: Application, *, language: str) -> Document:
                 )),
             )),
             Section("levels", "2", _("Level per aspect"), (
-                Table("levels", _("Agreed level per aspect, the round's mean and the jury's comments"),
-                      (_("Aspect"), _("Level"), _("Round mean"), _("The jury's comments")), rows, numeric=(1, 2)),
+                Table("levels", caption, header, rows, numeric=(1, 2, 3)),
                 Figure("levels", _("The company against the mean of the round; the dashed line is the award level."),
                        svg, width, height),
             )),
@@ -78,3 +83,8 @@ def feedback_document(application: Application, *, language: str) -> Document:
             sections=sections,
             file_stem=f"fof-{round_.key}-{application.organisation.key}-{language}",
         )
+
+
+def _position(share_below: float, companies: int) -> str:
+    """The share of the round's other companies at a lower level, as a percentage ("—" alone)."""
+    return f"{round(share_below * 100)} %" if companies > 1 else "—"
