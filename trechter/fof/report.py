@@ -82,6 +82,7 @@ def feedback_document(application: Application, *, language: str) -> Document:
             title_lines=(title, _("FoF / Smart Industry assessment")),
             sections=sections,
             file_stem=f"fof-{round_.key}-{application.organisation.key}-{language}",
+            compact=True,
         )
 
 

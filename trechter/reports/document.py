@@ -100,6 +100,7 @@ class Document:
     file_stem: str  # "trechter-agenda-v3-nl"
     is_draft: bool = False
     notes: tuple[str, ...] = field(default_factory=tuple)  # e.g. the fallback marker explained
+    compact: bool = False  # a short document: no title page of its own, no contents, no page per chapter
 
     def walk(self) -> list[Block]:
         """Every block, depth first, sections included."""

@@ -80,7 +80,8 @@ def render_docx(document: Document) -> bytes:
     core.title, core.language = document.title, document.language
     with translation.override(document.language):
         _title_page(docx, document)
-        docx.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
+        if not document.compact:
+            docx.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
         writer = _DocxWriter(docx)
         for section in document.sections:
             writer.block(section)

@@ -67,7 +67,8 @@ def document_data(document: Document) -> dict[str, Any]:
         "is_draft": document.is_draft,
         "marker": FALLBACK_MARKER,
         "labels": labels,
-        "sections": [block_data(section) for section in document.sections],
+        "compact": document.compact,
+        "sections": [block_data(section, compact=document.compact) for section in document.sections],
     }
 
 
@@ -75,7 +76,7 @@ def inline_data(value: Inline) -> dict[str, Any]:
     return {"text": str(value), "fallback": isinstance(value, Text) and value.fallback}
 
 
-def block_data(block: Block) -> dict[str, Any]:
+def block_data(block: Block, *, compact: bool = False) -> dict[str, Any]:
     if isinstance(block, Section):
         return {
             "kind": "section",
@@ -84,9 +85,9 @@ def block_data(block: Block) -> dict[str, Any]:
             "level": block.level,
             # As report.css prints the HTML: chapters and theme sections start a page, and
             # the contents list chapters and their numbered sections.
-            "page_break": block.level == 1 or (block.level == 2 and block.key.startswith("theme-")),
+            "page_break": not compact and (block.level == 1 or (block.level == 2 and block.key.startswith("theme-"))),
             "outlined": block.level == 1 or (block.level == 2 and bool(block.number)),
-            "blocks": [block_data(child) for child in block.blocks],
+            "blocks": [block_data(child, compact=compact) for child in block.blocks],
         }
     if isinstance(block, Paragraph):
         return {"kind": "paragraph", "text": inline_data(block.text), "style": block.style}
