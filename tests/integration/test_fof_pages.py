@@ -223,3 +223,27 @@ def test_the_report_places_the_company_against_the_other_companies(running: dict
 
     assert page.count("<td>100 %</td>") + page.count('<td class="num">100 %</td>') == len(ASPECTS)
     assert "Awarded: the company may call itself a Factory of the Future until" in page
+
+
+def test_the_core_group_withdraws_an_assignment_without_scores_and_a_juror_without_assignments(
+    running: dict[str, Any],
+) -> None:
+    core = _client(running["core"])
+    application = Application.objects.get(organisation__key="fab-nl")
+    _client(running["joke"]).post("/en/fof/fof-now/fab-nl/score/", _levels(4))
+    scored = application.assignments.get(assessor=running["joke"])
+    open_ = application.assignments.get(assessor=running["jan"])
+
+    kept = core.post("/en/fof/fof-now/manage/unassign/", {"assignment": scored.pk}, follow=True).content.decode()
+    core.post("/en/fof/fof-now/manage/unassign/", {"assignment": open_.pk})
+    juror = running["round"].jury.get(user=running["jan"])
+    busy = core.post("/en/fof/fof-now/manage/remove-juror/", {"juror": juror.pk}, follow=True).content.decode()
+    chair = running["round"].jury.get(user=running["chair"])
+    core.post("/en/fof/fof-now/manage/remove-juror/", {"juror": chair.pk})
+    member = _client(make_user("lid", "member")).post("/en/fof/fof-now/manage/unassign/", {"assignment": scored.pk})
+    nonsense = core.post("/en/fof/fof-now/manage/unassign/", {"assignment": "x"})
+
+    assert "scores are in" in kept and "Remove this juror" in busy
+    assert set(application.assignments.values_list("assessor__username", flat=True)) == {"joke"}
+    assert set(running["round"].jury.values_list("user__username", flat=True)) == {"joke", "jan"}
+    assert member.status_code == 403 and nonsense.status_code == 404

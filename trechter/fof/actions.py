@@ -76,6 +76,28 @@ def add_juror(*, round_: AwardRound, user: Any, side: str, is_chair: bool = Fals
 
 
 @transaction.atomic
+def remove_juror(*, juror: JuryMember, by: Any) -> None:
+    """Take a juror off a round's jury; refused while they are assigned to its applications."""
+    round_ = _fresh(juror.round_id)
+    if round_.state in ("decided", "published"):
+        raise ValidationError({"jury": _("The round is decided; its jury stays as it was.")})
+    if Assignment.objects.filter(application__round=round_, assessor_id=juror.user_id).exists():
+        raise ValidationError({"jury": _("Remove this juror's assignments first.")})
+    juror.delete()
+
+
+@transaction.atomic
+def unassign(*, assignment: Assignment, by: Any) -> None:
+    """Withdraw an assignment whose scores are not in; scores given stay on record."""
+    locked = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    if locked.submitted_at is not None:
+        raise ValidationError({"assessor": _("This assessor's scores are in; the assignment stays on record.")})
+    if _fresh(locked.application.round_id).state not in ("open", "assessing"):
+        raise ValidationError({"assessor": _("Assessors are assigned before the decision.")})
+    locked.delete()
+
+
+@transaction.atomic
 def affiliate(*, user: Any, organisation: Organisation, by: Any) -> Affiliation:
     """Record that `user` works for `organisation` (once)."""
     affiliation, _created = Affiliation.objects.get_or_create(user=user, organisation=organisation)

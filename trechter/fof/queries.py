@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -49,19 +49,29 @@ def labels(*, on: date | None = None) -> list[Label]:
 @dataclass(frozen=True)
 class ApplicationRow:
     application: Application
-    assessors: int
-    submitted: int
+    assignments: tuple[Assignment, ...]
     agreed: int
+
+    @property
+    def assessors(self) -> int:
+        return len(self.assignments)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for a in self.assignments if a.submitted_at)
 
 
 def application_rows(round_: AwardRound) -> list[ApplicationRow]:
-    """A round's applications with their progress: assessors, scores in, aspects agreed."""
-    rows = round_.applications.select_related("organisation").annotate(
-        assessors=Count("assignments", distinct=True),
-        submitted=Count("assignments", filter=Q(assignments__submitted_at__isnull=False), distinct=True),
-        agreed=Count("consensus", distinct=True),
+    """A round's applications with their progress: assessors (who, scored or not), aspects agreed."""
+    assignments = Assignment.objects.select_related("assessor").order_by("assessor__username")
+    rows = (
+        round_.applications.select_related("organisation")
+        .prefetch_related(Prefetch("assignments", assignments))
+        .annotate(agreed=Count("consensus", distinct=True))
     )
-    return [ApplicationRow(a, a.assessors, a.submitted, a.agreed) for a in rows.order_by("side", "organisation__name")]
+    return [
+        ApplicationRow(a, tuple(a.assignments.all()), a.agreed) for a in rows.order_by("side", "organisation__name")
+    ]
 
 
 def assignments_of(user: Any) -> QuerySet[Assignment]:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from trechter.fof import actions, queries, report
 from trechter.fof.forms import AffiliationForm, AgreeForm, ApplyForm, AssignForm, JurorForm, RoundForm, ScoreForm
-from trechter.fof.models import Application, AwardRound
+from trechter.fof.models import Application, Assignment, AwardRound, JuryMember
 from trechter.reports import renderers
 
 
@@ -31,6 +31,14 @@ def _valid(form: BaseForm) -> BaseForm:
     if not form.is_valid():
         raise ValidationError({field: [str(e) for e in errors] for field, errors in form.errors.items()})
     return form
+
+
+def _pk(value: object) -> int:
+    """A posted row id; anything else is no row (404)."""
+    text = str(value or "")
+    if not text.isdigit():
+        raise Http404
+    return int(text)
 
 
 def _refuse(form: BaseForm, error: ValidationError) -> None:
@@ -132,6 +140,14 @@ def manage_round(request: HttpRequest, key: str, what: str) -> HttpResponse:
             form = _valid(AssignForm(request.POST, round_=round_))
             actions.assign(application=form.cleaned_data["application"], assessor=form.cleaned_data["assessor"],
                            by=request.user)  # fmt: skip
+        elif what == "remove-juror":
+            juror = get_object_or_404(JuryMember, pk=_pk(request.POST.get("juror")), round=round_)
+            actions.remove_juror(juror=juror, by=request.user)
+        elif what == "unassign":
+            assignment = get_object_or_404(
+                Assignment, pk=_pk(request.POST.get("assignment")), application__round=round_
+            )
+            actions.unassign(assignment=assignment, by=request.user)
         elif what == "decide":
             actions.decide_round(round_=round_, by=request.user)
         elif what == "publish":
