@@ -245,6 +245,16 @@ def test_the_assessment_starts_only_with_jurors_for_both_sides(world: dict[str, 
     assert AwardRound.objects.get(key="half").state == "open"
 
 
+@pytest.mark.parametrize("key", ["new", "Affiliate"])
+def test_a_round_cannot_take_the_key_of_a_page(world: dict[str, Any], key: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        actions.create_round(key=key, year=2019, title_nl="Botsing", opens_on=TODAY, closes_on=TODAY,
+                             announce_on=TODAY, by=world["core"])  # fmt: skip
+
+    assert "key" in refused.value.message_dict
+    assert not AwardRound.objects.filter(key=key.lower()).exists()
+
+
 def test_a_method_that_cannot_work_is_refused_with_the_setting_named(world: dict[str, Any]) -> None:
     with pytest.raises(ValidationError) as refused:
         actions.create_round(

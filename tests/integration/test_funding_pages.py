@@ -127,6 +127,7 @@ def test_the_core_group_edits_rules_and_the_history_keeps_who() -> None:
         ('[{"kind": "budget", "max_eur": 5}', "Not valid JSON (line 1"),
         ('{"kind": "trl"}', "rules: must be a list of rules"),
         ('[{"kind": "lottery"}]', "rules[0].kind: unknown kind"),
+        ("[" * 10000 + "]" * 10000, "The JSON is nested too deeply."),
     ],
 )  # fmt: skip
 def test_an_invalid_rule_is_refused_with_its_field_named_and_nothing_written(text: str, message: str) -> None:

@@ -15,12 +15,15 @@ Plain data in, plain data out, no Django.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 VALID, REMIND, LAPSED = "valid", "remind", "lapsed"
+KEY = re.compile(r"[a-z][a-z0-9_]*")
+MAX_KEY = 40  # an aspect's key is stored with every score (fof.AspectScore.aspect holds 60)
 
 
 class MethodError(ValueError):
@@ -93,8 +96,10 @@ def check_method(method: Method) -> Method:
     if len(set(keys)) != len(keys):
         raise MethodError("aspects", f"the aspect {_first_twice(keys)!r} is named twice")
     for aspect in method.aspects:
-        if not aspect.key or not aspect.key.replace("_", "").isalnum() or not aspect.key.islower():
-            raise MethodError("aspects", f"{aspect.key!r} is no key: lower-case letters, digits and _")
+        if not KEY.fullmatch(aspect.key):
+            raise MethodError("aspects", f"{aspect.key!r} is no key: a lower-case letter, then letters, digits or _")
+        if len(aspect.key) > MAX_KEY:
+            raise MethodError("aspects", f"the key {aspect.key[:MAX_KEY]}… is longer than {MAX_KEY} characters")
         if not aspect.name_nl.strip():
             raise MethodError("aspects", f"the aspect {aspect.key!r} has no Dutch name")
     if not 0 <= method.scale_min < method.scale_max <= 10:

@@ -26,6 +26,7 @@ from trechter.fof import queries
 from trechter.fof.models import Affiliation, Application, AspectScore, Assignment, AwardRound, Consensus, JuryMember
 from trechter.fof.rules import affiliated_with
 
+RESERVED_KEYS = {"new", "affiliate"}  # pages under /fof/ that a round's key would hide
 NEXT_STATE = {"draft": "open", "open": "assessing"}  # later states follow decide_round and publish
 
 
@@ -36,6 +37,8 @@ def create_round(
     """A new round in preparation, with the seed's method unless `method` changes it
     (aspects, scale_min, scale_max, award_level, label_years, reminder_days,
     assessors_per_application, max_spread, title_en)."""
+    if slugify(key)[:80] in RESERVED_KEYS:
+        raise ValidationError({"key": _("This key names a page of its own; choose another.")})
     round_ = AwardRound(
         key=slugify(key)[:80], year=year, title_nl=title_nl.strip()[:200], opens_on=opens_on, closes_on=closes_on,
         announce_on=announce_on, **method,

@@ -40,6 +40,8 @@ class RulesForm(forms.Form):
                 code="json",
                 params={"line": error.lineno, "column": error.colno, "message": error.msg},
             ) from None
+        except RecursionError:  # "[[[[…" nested thousands deep: no rule list, whatever is inside
+            raise forms.ValidationError(_("The JSON is nested too deeply."), code="json_depth") from None
         try:
             return eligibility.parse_rules(data)
         except eligibility.RuleError as error:
