@@ -15,7 +15,7 @@ from django.utils import translation
 
 from tests.factories import make_user
 from trechter.actors.models import Organisation
-from trechter.fof import actions
+from trechter.fof import actions, queries
 from trechter.fof.models import Affiliation, Application, AwardRound, Consensus
 
 pytestmark = pytest.mark.django_db
@@ -81,7 +81,7 @@ def test_a_round_runs_from_call_to_published_award(world: dict[str, Any]) -> Non
     _score(other.assignments.get(assessor=world["joke"]), world["joke"], 4, eco_production=2)
     _score(other.assignments.get(assessor=world["jan"]), world["jan"], 4, eco_production=4)
 
-    spreads = {s.aspect: s for s in actions.spreads(other)}
+    spreads = {s.aspect: s for s in queries.spreads(other)}
     assert spreads["eco_production"].flagged and spreads["eco_production"].proposed == 2
     assert not spreads["digital_factory"].flagged
     for aspect in ASPECTS:

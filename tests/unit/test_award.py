@@ -95,26 +95,26 @@ def test_aspects_are_flagged_exactly_when_assessors_are_more_than_one_level_apar
 
 
 @pytest.mark.parametrize(
-    ("levels", "field", "message"),
+    ("levels", "field", "message", "code"),
     [
-        ({"digital_factory": 6}, "digital_factory", "6 is outside the scale 1–5"),
-        ({"digital_factory": 0}, "digital_factory", "0 is outside the scale 1–5"),
-        ({"digital_factory": 3.5}, "digital_factory", "a whole level from 1 to 5"),
-        ({"digital_factory": "4"}, "digital_factory", "a whole level from 1 to 5"),
-        ({"digital_factory": True}, "digital_factory", "a whole level from 1 to 5"),
-        ({"digital_factory": None}, "digital_factory", "give a level"),
-        ({"tea_making": 3}, "tea_making", "not an aspect of this round"),
+        ({"digital_factory": 6}, "digital_factory", "6 is outside the scale 1–5", "outside"),
+        ({"digital_factory": 0}, "digital_factory", "0 is outside the scale 1–5", "outside"),
+        ({"digital_factory": 3.5}, "digital_factory", "a whole level from 1 to 5", "not_whole"),
+        ({"digital_factory": "4"}, "digital_factory", "a whole level from 1 to 5", "not_whole"),
+        ({"digital_factory": True}, "digital_factory", "a whole level from 1 to 5", "not_whole"),
+        ({"digital_factory": None}, "digital_factory", "give a level", "missing"),
+        ({"tea_making": 3}, "tea_making", "not an aspect of this round", "unknown_aspect"),
     ],
 )
 def test_a_score_out_of_range_is_refused_with_the_aspect_named(
-    levels: dict[str, object], field: str, message: str
+    levels: dict[str, object], field: str, message: str, code: str
 ) -> None:
     complete: dict[str, object] = dict.fromkeys(KEYS, 3) | levels
 
     with pytest.raises(ScoreError) as refused:
         award.check_scores(METHOD, complete)
 
-    assert (refused.value.field, refused.value.message) == (field, message)
+    assert (refused.value.field, refused.value.message, refused.value.code) == (field, message, code)
 
 
 def test_every_aspect_must_be_scored() -> None:

@@ -36,12 +36,14 @@ class MethodError(ValueError):
 
 
 class ScoreError(ValueError):
-    """A score that cannot be stored; `field` names the aspect ("digital_factory")."""
+    """A score that cannot be stored; `field` names the aspect ("digital_factory"), `code` the
+    problem ("unknown_aspect", "missing", "not_whole", "outside") for pages to word it."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, code: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -134,18 +136,21 @@ def check_scores(method: Method, levels: Mapping[str, object]) -> dict[str, int]
     scale, nothing else. Raises ScoreError naming the aspect."""
     unknown = sorted(set(levels) - set(method.keys))
     if unknown:
-        raise ScoreError(unknown[0], "not an aspect of this round")
-    checked = {}
-    for key in method.keys:
-        value = levels.get(key)
-        if value is None or value == "":
-            raise ScoreError(key, "give a level")
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ScoreError(key, f"a whole level from {method.scale_min} to {method.scale_max}")
-        if value not in method.levels:
-            raise ScoreError(key, f"{value} is outside the scale {method.scale_min}–{method.scale_max}")
-        checked[key] = value
-    return checked
+        raise ScoreError(unknown[0], "not an aspect of this round", "unknown_aspect")
+    return {key: check_level(method, key, levels.get(key)) for key in method.keys}
+
+
+def check_level(method: Method, key: str, value: object) -> int:
+    """One aspect's level, checked: a whole level of the scale. Raises ScoreError naming the aspect."""
+    if key not in method.keys:
+        raise ScoreError(key, "not an aspect of this round", "unknown_aspect")
+    if value is None or value == "":
+        raise ScoreError(key, "give a level", "missing")
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ScoreError(key, f"a whole level from {method.scale_min} to {method.scale_max}", "not_whole")
+    if value not in method.levels:
+        raise ScoreError(key, f"{value} is outside the scale {method.scale_min}–{method.scale_max}", "outside")
+    return value
 
 
 @dataclass(frozen=True)

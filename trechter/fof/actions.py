@@ -159,10 +159,11 @@ def submit_scores(
         raise ValidationError({"assessor": _("Conflict of interest: you work for this company.")})
     if application.consensus.exists():
         raise ValidationError({"round": _("The jury has started agreeing on this application; scores are final.")})
+    method = application.round.method
     try:
-        checked = award.check_scores(application.round.method, levels)
+        checked = award.check_scores(method, levels)
     except award.ScoreError as error:
-        raise ValidationError({error.field: error.message}) from None
+        raise ValidationError({error.field: _score_message(error, method)}) from None
     for aspect, level in checked.items():
         comment = str(comments.get(aspect, "")).strip()
         if len(comment) > 3000:
@@ -175,18 +176,19 @@ def submit_scores(
     return locked
 
 
+def _score_message(error: award.ScoreError, method: award.Method) -> str:
+    """A refused level in the reader's language."""
+    scale = {"low": method.scale_min, "high": method.scale_max}
+    if error.code == "unknown_aspect":
+        return _("Not an aspect of this round.")
+    if error.code == "missing":
+        return _("Give a level.")
+    return _("A level from %(low)s to %(high)s.") % scale
+
+
 def _fresh(pk: int) -> AwardRound:
     """The round as stored now (a caller's instance may predate a change of state)."""
     return AwardRound.objects.get(pk=pk)
-
-
-def spreads(application: Application) -> tuple[award.AspectSpread, ...]:
-    """The submitted assessors' levels per aspect, flagged where more than one level apart."""
-    by_assessor: dict[int, dict[str, int]] = {}
-    rows = AspectScore.objects.filter(assignment__application=application, assignment__submitted_at__isnull=False)
-    for assignment_id, aspect, level in rows.order_by("assignment_id").values_list("assignment_id", "aspect", "level"):
-        by_assessor.setdefault(assignment_id, {})[aspect] = level
-    return award.spreads(application.round.method, list(by_assessor.values()))
 
 
 @transaction.atomic
@@ -201,17 +203,17 @@ def agree(
         raise ValidationError({"round": _("The round is not being assessed.")})
     if aspect not in method.keys:
         raise ValidationError({"aspect": _("Not an aspect of this round.")})
-    if isinstance(level, bool) or not isinstance(level, int) or level not in method.levels:
-        raise ValidationError(
-            {"level": _("A level from %(low)s to %(high)s.") % {"low": method.scale_min, "high": method.scale_max}}
-        )
+    try:
+        award.check_level(method, aspect, level)
+    except award.ScoreError as error:
+        raise ValidationError({"level": _score_message(error, method)}) from None
     submitted = application.assignments.filter(submitted_at__isnull=False).count()
     if submitted < method.assessors:
         raise ValidationError(
             {"application": _("Waiting for scores: %(done)s of %(needed)s assessors have scored.")
              % {"done": submitted, "needed": method.assessors}}
         )  # fmt: skip
-    spread = next(s for s in spreads(application) if s.aspect == aspect)
+    spread = next(s for s in queries.spreads(application) if s.aspect == aspect)
     if (spread.flagged or level != spread.proposed) and not reason.strip():
         raise ValidationError({"reason": _("Say why: the assessors disagreed, or this is not the proposed level.")})
     consensus, _created = Consensus.objects.update_or_create(

@@ -90,22 +90,28 @@ class AspectRow:
     consensus: Consensus | None
 
 
+def spreads(application: Application) -> tuple[award.AspectSpread, ...]:
+    """The submitted assessors' levels per aspect, flagged where more than one level apart."""
+    by_assessor: dict[int, dict[str, int]] = {}
+    rows = AspectScore.objects.filter(assignment__application=application, assignment__submitted_at__isnull=False)
+    for assignment_id, aspect, level in rows.order_by("assignment_id").values_list("assignment_id", "aspect", "level"):
+        by_assessor.setdefault(assignment_id, {})[aspect] = level
+    return award.spreads(application.round.method, list(by_assessor.values()))
+
+
 def aspect_rows(application: Application) -> list[AspectRow]:
     method = application.round.method
-    names = aspect_names(method)
     scores = AspectScore.objects.filter(
         assignment__application=application, assignment__submitted_at__isnull=False
     ).select_related("assignment__assessor")
     by_aspect: dict[str, list[AspectScore]] = {}
     for score in scores.order_by("assignment_id"):
         by_aspect.setdefault(score.aspect, []).append(score)
-    levels: dict[int, dict[str, int]] = {}
-    for score in scores:
-        levels.setdefault(score.assignment_id, {})[score.aspect] = score.level
-    spreads = {s.aspect: s for s in award.spreads(method, list(levels.values()))}
+    flags = {s.aspect: s for s in spreads(application)}
     agreed = {c.aspect: c for c in application.consensus.select_related("agreed_by")}
+    names = aspect_names(method)
     return [
-        AspectRow(key, names[key], tuple(by_aspect.get(key, ())), spreads.get(key), agreed.get(key))
+        AspectRow(key, names[key], tuple(by_aspect.get(key, ())), flags.get(key), agreed.get(key))
         for key in method.keys
     ]
 
@@ -118,7 +124,6 @@ class Report:
     names: dict[str, str]
     feedback: award.Feedback
     comments: dict[str, list[str]]  # aspect → the jury's comment and the assessors' comments
-    reasons: dict[str, str]  # aspect → why the jury agreed on its level where it had to say
     companies: int
 
 
@@ -133,12 +138,8 @@ def report(application: Application) -> Report:
         agreed.setdefault(application_id, {})[aspect] = level
     own = agreed.get(application.pk, {})
     comments: dict[str, list[str]] = {}
-    reasons: dict[str, str] = {}
-    for consensus in application.consensus.all():
-        if consensus.comment:
-            comments.setdefault(consensus.aspect, []).append(consensus.comment)
-        if consensus.reason:
-            reasons[consensus.aspect] = consensus.reason
+    for aspect, comment in application.consensus.exclude(comment="").values_list("aspect", "comment"):
+        comments.setdefault(aspect, []).append(comment)
     for aspect, comment in (
         AspectScore.objects.filter(assignment__application=application)
         .exclude(comment="")
@@ -147,6 +148,5 @@ def report(application: Application) -> Report:
         if comment not in comments.get(aspect, []):
             comments.setdefault(aspect, []).append(comment)
     return Report(
-        application, aspect_names(method), award.feedback(method, own, list(agreed.values())), comments, reasons,
-        len(agreed),
+        application, aspect_names(method), award.feedback(method, own, list(agreed.values())), comments, len(agreed),
     )  # fmt: skip
