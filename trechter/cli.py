@@ -33,8 +33,10 @@ trechter <django command>    e.g. migrate, createsuperuser, shell
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
+from datetime import date
 
 ALIASES = {
     "run": "serve",
@@ -51,6 +53,14 @@ ALIASES = {
     "funding-advice": "funding_advice",
     "fof-reminders": "fof_reminders",
 }
+
+
+def iso_day(value: str) -> date:
+    """A command's date option (YYYY-MM-DD), refused by argparse with the value named."""
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -29,6 +29,7 @@ TYPE_GROUPS = {"company": COMPANY_TYPES, "knowledge": KNOWLEDGE_TYPES}  # a rule
 # Reasons of rules that fit because the case does not say otherwise: conditions the applicant
 # must meet (co-financing, the funding rate), listed with a fitting instrument.
 CONDITIONS = frozenset({"rate_note", "co_financing_condition"})
+CONDITION_KINDS = ("co_financing", "funding_rate")  # the kinds of rule whose reasons can be CONDITIONS
 MAX_BUDGET = 10**10  # € 10 billion: anything above is a typing error
 
 

@@ -10,6 +10,17 @@ from trechter.actors.models import Organisation
 from trechter.fof.models import FOF_SIDES, Application, AwardRound, default_aspects
 
 
+class ActiveUserField(forms.CharField):
+    """A user name, cleaned to the active user of that name."""
+
+    def clean(self, value: Any) -> Any:
+        name = super().clean(value)
+        user = get_user_model().objects.filter(username=name, is_active=True).first()
+        if user is None:
+            raise forms.ValidationError(_("No active user with this name."), code="unknown_user")
+        return user
+
+
 class RoundForm(forms.ModelForm):
     """A new round; the aspects as lines "key | Dutch name | English name" (the seed's seven by default)."""
 
@@ -48,21 +59,15 @@ class RoundForm(forms.ModelForm):
 
 
 class JurorForm(forms.Form):
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = ActiveUserField(label=_("User name"), max_length=150)
     side = forms.ChoiceField(label=_("Side"), choices=FOF_SIDES)
     is_chair = forms.BooleanField(label=_("chair"), required=False)
-
-    def clean_username(self) -> Any:
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user with this name."))
-        return user
 
 
 class AffiliationForm(forms.Form):
     """Link a person to the company they work for: they may apply for it and read its reports."""
 
-    username = forms.CharField(label=_("User name"), max_length=150)
+    username = ActiveUserField(label=_("User name"), max_length=150)
     organisation = forms.ModelChoiceField(label=_("Company"), queryset=Organisation.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -70,12 +75,6 @@ class AffiliationForm(forms.Form):
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             side__in=("NL", "VL"), type__in=("sme", "large_company", "startup")
         ).order_by("name")
-
-    def clean_username(self) -> Any:
-        user = get_user_model().objects.filter(username=self.cleaned_data["username"], is_active=True).first()
-        if user is None:
-            raise forms.ValidationError(_("No active user with this name."))
-        return user
 
 
 class AssignForm(forms.Form):

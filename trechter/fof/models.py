@@ -74,7 +74,7 @@ class AwardRound(models.Model):
 
     @property
     def method(self) -> award.Method:
-        return _method_of(self.aspects, self)
+        return _method_of(self)
 
     def clean(self) -> None:
         """Refuse a method that cannot work, naming the setting; and a window that runs backwards."""
@@ -85,7 +85,7 @@ class AwardRound(models.Model):
         if self.closes_on and self.announce_on and self.announce_on < self.closes_on:
             errors["announce_on"] = _("The awards are announced after the call closes.")
         try:
-            award.check_method(_method_of(self.aspects, self))
+            award.check_method(_method_of(self))
         except award.MethodError as error:
             name = {"assessors": "assessors_per_application"}.get(error.field, error.field)
             errors[name] = error.message
@@ -95,11 +95,14 @@ class AwardRound(models.Model):
             raise ValidationError(errors)
 
 
-def _method_of(aspects: Any, round_: AwardRound) -> award.Method:
-    if not isinstance(aspects, list):
+def _method_of(round_: AwardRound) -> award.Method:
+    """The round's method; TypeError or KeyError for aspects that are not a list of named aspects."""
+    if not isinstance(round_.aspects, list):
         raise TypeError
     return award.Method(
-        aspects=tuple(award.Aspect(str(a["key"]), str(a["name_nl"]), str(a.get("name_en", ""))) for a in aspects),
+        aspects=tuple(
+            award.Aspect(str(a["key"]), str(a["name_nl"]), str(a.get("name_en", ""))) for a in round_.aspects
+        ),
         scale_min=round_.scale_min,
         scale_max=round_.scale_max,
         award_level=round_.award_level,

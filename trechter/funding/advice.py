@@ -355,7 +355,7 @@ class HeldAgainst:
 
 
 def held_against(instrument: Instrument, *, on: date | None = None) -> HeldAgainst:
-    """All proposals against the instrument, in theme order; three queries whatever their number."""
+    """All proposals against the instrument, in theme order; the same queries whatever their number."""
     found: dict[str, list[ProposalFit]] = {eligibility.FITS: [], eligibility.UNKNOWN: [], eligibility.FAILS: []}
     reasons: Counter[str] = Counter()
     if instrument.rules:
@@ -365,7 +365,7 @@ def held_against(instrument: Instrument, *, on: date | None = None) -> HeldAgain
             found[one.status].append(ProposalFit(proposal, one))
             if one.status == eligibility.FAILS:
                 reasons.update({line.text for line in one.problems if line.status == eligibility.FAILS})
-    conditions = tuple(describe_rule(r) for r in instrument.rules if r["kind"] in CONDITION_KINDS)
+    conditions = tuple(describe_rule(r) for r in instrument.rules if r["kind"] in eligibility.CONDITION_KINDS)
     return HeldAgainst(
         tuple(found[eligibility.FITS]),
         tuple(found[eligibility.UNKNOWN]),
@@ -373,9 +373,6 @@ def held_against(instrument: Instrument, *, on: date | None = None) -> HeldAgain
         tuple(reasons.most_common(5)),
         conditions,
     )
-
-
-CONDITION_KINDS = ("co_financing", "funding_rate")  # rules whose reasons can be eligibility.CONDITIONS
 
 
 def describe_rule(rule: dict[str, Any]) -> str:

@@ -1,4 +1,3 @@
-import argparse
 import json
 from datetime import date
 from typing import Any
@@ -9,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from trechter.agenda.models import Proposal
 from trechter.analytics import eligibility
+from trechter.cli import iso_day
 from trechter.funding import advice
 
 MARKS = {eligibility.FITS: "+", eligibility.UNKNOWN: "?", eligibility.FAILS: "-"}
@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("proposal", help="the proposal's key")
         parser.add_argument("--lang", choices=["nl", "en"], default="nl")
-        parser.add_argument("--on", type=_day, default=None, help="the day of the advice (YYYY-MM-DD; default today)")
+        parser.add_argument(
+            "--on", type=iso_day, default=None, help="the day of the advice (YYYY-MM-DD; default today)"
+        )
         parser.add_argument("--json", action="store_true", help="print JSON (as the API) instead of text")
 
     def handle(self, *args: Any, proposal: str, lang: str, on: date | None, json: bool, **options: Any) -> None:
@@ -34,13 +36,6 @@ class Command(BaseCommand):
                 return
             for item in advised:
                 self.stdout.write(_text(item))
-
-
-def _day(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a date as YYYY-MM-DD") from None
 
 
 def _text(item: advice.Advice) -> str:
