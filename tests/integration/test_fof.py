@@ -295,3 +295,27 @@ def test_a_report_whose_applicant_left_stays_closed_to_visitors(world: dict[str,
 
     assert not AnonymousUser().has_perm("fof.view_report", application)
     assert world["nl"].has_perm("fof.view_report", application)  # still works for the company
+
+
+def test_a_reminder_whose_mail_fails_is_tried_again_next_time(
+    world: dict[str, Any], monkeypatch: pytest.MonkeyPatch, mailoutbox: Any
+) -> None:
+    winner = actions.apply(round_=world["round"], organisation=world["dutch"], by=world["nl"], on=date(2017, 10, 2))
+    AwardRound.objects.filter(pk=world["round"].pk).update(state="published")
+    Application.objects.filter(pk=winner.pk).update(awarded=True, label_valid_until=date(2021, 2, 14))
+    world["nl"].email = "anna@maakbedrijf.example"
+    world["nl"].save()
+
+    def refused(*args: Any, **kwargs: Any) -> None:
+        raise ConnectionRefusedError("mail server down")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(actions, "send_mail", refused)
+        with pytest.raises(ConnectionRefusedError):
+            actions.send_reminders(on=date(2021, 1, 1))
+    assert Application.objects.get(pk=winner.pk).reminded_on is None
+
+    sent = actions.send_reminders(on=date(2021, 1, 2))
+
+    assert [(a.pk, to) for a, to in sent] == [(winner.pk, ["anna@maakbedrijf.example"])]
+    assert len(mailoutbox) == 1 and Application.objects.get(pk=winner.pk).reminded_on == date(2021, 1, 2)

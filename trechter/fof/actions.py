@@ -2,7 +2,8 @@
 scores, the consensus, the decision and the publication.
 
 Every action checks its input and the round's state and raises ValidationError naming the
-field; each runs in one transaction, so a refused change leaves nothing half written. Who may
+field; each runs in one transaction, so a refused change leaves nothing half written (the
+reminders, which mail, claim one label at a time instead). Who may
 call which action is decided in the views (fof/rules.py); the conflict of interest is also
 checked here, so no path around the views can assign or score it.
 """
@@ -278,43 +279,50 @@ def publish(*, round_: AwardRound, by: Any, on: date | None = None) -> AwardRoun
     return locked
 
 
-@transaction.atomic
 def send_reminders(*, on: date | None = None) -> list[tuple[Application, list[str]]]:
     """Mail the people of every company whose label lapses within its round's reminder period
-    and who were not reminded yet: re-apply to keep the label. Returns who was written to."""
+    and who were not reminded yet: re-apply to keep the label. Returns who was written to.
+
+    Each label is claimed (reminded_on set, only if still empty) before its mail goes out, so
+    two runs at once never mail twice, and no lock is held while the mail server answers; a
+    mail that fails gives its claim back and stops the run, to be tried again next time."""
     on = on or timezone.localdate()
+    due = list(
+        Application.objects.filter(awarded=True, round__state="published", reminded_on__isnull=True).select_related(
+            "round", "organisation"
+        )
+    )
+    emails: dict[int, set[str]] = {}
+    people = Affiliation.objects.filter(organisation__in=[a.organisation_id for a in due]).exclude(user__email="")
+    for organisation_id, email in people.values_list("organisation_id", "user__email"):
+        emails.setdefault(organisation_id, set()).add(email)
     sent = []
-    due = Application.objects.filter(awarded=True, round__state="published", reminded_on__isnull=True)
-    for application in due.select_related("round", "organisation").select_for_update(of=("self",)):
+    for application in due:
         round_ = application.round
         state = award.label_state(
             round_.announce_on, years=round_.label_years, reminder_days=round_.reminder_days, on=on
         )
-        if state != award.REMIND:
+        unclaimed = Application.objects.filter(pk=application.pk, reminded_on__isnull=True)
+        if state != award.REMIND or not unclaimed.update(reminded_on=on):
             continue
-        addresses = sorted(
-            {
-                a.user.email
-                for a in Affiliation.objects.filter(organisation=application.organisation_id).select_related("user")
-                if a.user.email
-            }
-        )
-        if addresses:
-            send_mail(
-                _("Your Factory of the Future label lapses on %(day)s") % {"day": application.label_valid_until},
-                _(
-                    "The FoF / Smart Industry label of %(company)s (%(round)s) holds until %(day)s. Apply to a "
-                    "new round to be re-assessed and keep it."
-                )
-                % {
-                    "company": application.organisation.name,
-                    "round": round_.title_nl,
-                    "day": application.label_valid_until,
-                },
-                None,
-                addresses,
-            )
+        addresses = sorted(emails.get(application.organisation_id, ()))
+        try:
+            if addresses:
+                send_mail(*_reminder(application), None, addresses)
+        except Exception:
+            Application.objects.filter(pk=application.pk).update(reminded_on=None)
+            raise
         application.reminded_on = on
-        application.save(update_fields=["reminded_on"])
         sent.append((application, addresses))
     return sent
+
+
+def _reminder(application: Application) -> tuple[str, str]:
+    """The reminder's subject and text."""
+    day = application.label_valid_until
+    subject = _("Your Factory of the Future label lapses on %(day)s") % {"day": day}
+    text = _(
+        "The FoF / Smart Industry label of %(company)s (%(round)s) holds until %(day)s. Apply to a "
+        "new round to be re-assessed and keep it."
+    ) % {"company": application.organisation.name, "round": application.round.title_nl, "day": day}
+    return subject, text
