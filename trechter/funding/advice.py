@@ -445,10 +445,11 @@ def instruments_by_band(
     band's proposals it fits by its rules; then the instruments with no TRL range, counted over
     all proposals. Parties should be prefetched: no query per proposal, one for the instruments."""
     instruments = list(Instrument.objects.order_by("name"))
-    verdicts = {
-        p.pk: {a.instrument.pk: a.status for a in advise_case(case_of(p, on=on), instruments=instruments)}
-        for p in proposals
-    }
+    ruled = [i for i in instruments if i.rules]
+    verdicts = {}  # only the statuses: the words of advise_case are not shown here
+    for proposal in proposals:
+        case = case_of(proposal, on=on)
+        verdicts[proposal.pk] = {i.pk: eligibility.evaluate(i.rules, case).status for i in ruled}
     found = []
     for key, label in bands:
         low, high = (int(part) for part in key.split("-"))
